@@ -40,30 +40,40 @@ const (
 	MaxHeartbeat = time.Minute
 )
 
-// JSON adapts a function with a typed request and response to a [Handler]. The
-// request is decoded strictly: unknown fields and trailing data are an Invalid error
-// that names the problem. When Req has a Validate() error method it is called too.
+// JSON adapts a function with a typed request and response to a [Handler]; the
+// request is decoded with [Decode].
 func JSON[Req, Resp any](fn func(context.Context, Req) (Resp, error)) Handler {
 	return func(ctx context.Context, data []byte) (any, error) {
-		var req Req
-		dec := json.NewDecoder(bytes.NewReader(data))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&req); err != nil {
-			return nil, fault.Errorf(fault.Invalid, "invalid request: %s", jsonProblem(err))
-		}
-		if dec.More() {
-			return nil, fault.Errorf(fault.Invalid, "invalid request: data after the JSON object")
-		}
-		if v, ok := any(&req).(interface{ Validate() error }); ok {
-			if err := v.Validate(); err != nil {
-				if fault.KindOf(err) == fault.Internal {
-					err = fault.Wrap(fault.Invalid, err, err.Error())
-				}
-				return nil, err
-			}
+		req, err := Decode[Req](data)
+		if err != nil {
+			return nil, err
 		}
 		return fn(ctx, req)
 	}
+}
+
+// Decode decodes a JSON request strictly: unknown fields, wrong types and trailing
+// data are an Invalid error that names the problem. When T has a Validate() error
+// method it is called too (an error without a fault kind counts as Invalid).
+func Decode[T any](data []byte) (T, error) {
+	var v T
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&v); err != nil {
+		return v, fault.Errorf(fault.Invalid, "invalid request: %s", jsonProblem(err))
+	}
+	if dec.More() {
+		return v, fault.Errorf(fault.Invalid, "invalid request: data after the JSON object")
+	}
+	if val, ok := any(&v).(interface{ Validate() error }); ok {
+		if err := val.Validate(); err != nil {
+			if fault.KindOf(err) == fault.Internal {
+				err = fault.Wrap(fault.Invalid, err, err.Error())
+			}
+			return v, err
+		}
+	}
+	return v, nil
 }
 
 func jsonProblem(err error) string {

@@ -1,0 +1,2 @@
+DROP TABLE job_step;
+DROP TABLE job;
