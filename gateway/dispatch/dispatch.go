@@ -35,7 +35,8 @@ import (
 
 // Config tunes dispatch.
 type Config struct {
-	// ID names this gateway's River client (default: River's generated one).
+	// ID names this gateway's River client and its lease (default: host name and a
+	// random suffix, unique per process).
 	ID string
 	// Concurrency is how many steps of each function this gateway runs at once
 	// (default 8 each).
@@ -58,6 +59,10 @@ type Config struct {
 // Dispatcher owns the River client that works the step queues.
 type Dispatcher struct {
 	client *river.Client[pgx.Tx]
+	pool   *pgxpool.Pool
+	id     string
+	log    *slog.Logger
+	lease  *lease
 }
 
 // New builds the River client with one worker for step jobs and one queue per
@@ -77,8 +82,9 @@ func New(pool *pgxpool.Pool, store gateway.JobStore, pipeline *gateway.Pipeline,
 	for _, f := range pipeline.Functions() {
 		queues[f.Name] = river.QueueConfig{MaxWorkers: cmp.Or(cfg.Concurrency[f.Name], 8)}
 	}
+	id := cmp.Or(cfg.ID, newInstanceID())
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
-		ID:                cfg.ID,
+		ID:                id,
 		Logger:            log.With("component", "river"),
 		Queues:            queues,
 		Workers:           workers,
@@ -90,11 +96,19 @@ func New(pool *pgxpool.Pool, store gateway.JobStore, pipeline *gateway.Pipeline,
 	if err != nil {
 		return nil, fmt.Errorf("dispatch: river client: %w", err)
 	}
-	return &Dispatcher{client: client}, nil
+	return &Dispatcher{client: client, pool: pool, id: id, log: log}, nil
 }
 
-// Start begins working the queues; it returns at once.
-func (d *Dispatcher) Start(ctx context.Context) error { return d.client.Start(ctx) }
+// Start takes this gateway's lease and begins working the queues; it returns at
+// once.
+func (d *Dispatcher) Start(ctx context.Context) error {
+	l, err := startLease(ctx, d.pool, d.id, d.log)
+	if err != nil {
+		return fmt.Errorf("dispatch: lease: %w", err)
+	}
+	d.lease = l
+	return d.client.Start(ctx)
+}
 
 // Stop stops fetching new steps and waits for running ones until ctx is done, then
 // cancels them (they are retried later, by this or another gateway).
@@ -103,7 +117,10 @@ func (d *Dispatcher) Stop(ctx context.Context) error {
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		hard, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		return d.client.StopAndCancel(hard)
+		err = d.client.StopAndCancel(hard)
+	}
+	if d.lease != nil {
+		d.lease.close()
 	}
 	return err
 }

@@ -46,6 +46,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			Heartbeat:        e.Duration("DISPATCH_HEARTBEAT", 2*time.Second),
 			HeartbeatTimeout: e.Duration("DISPATCH_HEARTBEAT_TIMEOUT", 10*time.Second),
 			StartTimeout:     e.Duration("DISPATCH_START_TIMEOUT", 2*time.Second),
+			NoInstanceWait:   e.Duration("DISPATCH_NO_INSTANCE_WAIT", 5*time.Second),
 			Concurrency:      map[string]int{},
 		},
 		DatabaseURL:   e.Secret("DATABASE_URL", DefaultDatabaseURL),
