@@ -14,12 +14,15 @@ import (
 	"github.com/phantomchain/phantomchain/schema/schematest"
 )
 
-// testEnv gives a test its environment: its own database, the shared servers.
+// testEnv gives a test its environment: its own database and bucket on the shared
+// servers.
 func testEnv(t *testing.T) map[string]string {
 	t.Helper()
 	s := stack(t)
 	t.Setenv("TEST_DATABASE_URL", s.DatabaseURL)
-	return baseEnv(s, schematest.NewDatabase(t))
+	env := baseEnv(s, schematest.NewDatabase(t))
+	env["S3_BUCKET"] = newBucket(t, s)
+	return env
 }
 
 // sharedAudio returns a file of the shared evaluation set.

@@ -120,7 +120,6 @@ func baseEnv(s services, dbURL string) map[string]string {
 		"S3_ENDPOINT":   s.S3.Endpoint,
 		"S3_ACCESS_KEY": s.S3.AccessKey,
 		"S3_SECRET_KEY": s.S3.SecretKey,
-		"S3_BUCKET":     "phantom-e2e",
 		"LOG_LEVEL":     "debug",
 	}
 }

@@ -90,7 +90,7 @@ func resolveServices() (services, error) {
 	}
 	if s.S3.Endpoint == "" {
 		s.S3.AccessKey, s.S3.SecretKey = "phantom", "phantom-secret"
-		c, err := testcontainers.Run(ctx, "minio/minio:latest",
+		c, err := testcontainers.Run(ctx, "quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z",
 			testcontainers.WithCmd("server", "/data"),
 			testcontainers.WithEnv(map[string]string{"MINIO_ROOT_USER": s.S3.AccessKey, "MINIO_ROOT_PASSWORD": s.S3.SecretKey}),
 			testcontainers.WithExposedPorts("9000/tcp"),

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -90,7 +91,7 @@ func decodeCursor(s string) (*gateway.Cursor, error) {
 	}
 	ts, id, ok := strings.Cut(string(b), "|")
 	if !ok {
-		return nil, errMalformed
+		return nil, errors.New("no separator")
 	}
 	t, err := time.Parse(time.RFC3339Nano, ts)
 	if err != nil {
@@ -98,8 +99,6 @@ func decodeCursor(s string) (*gateway.Cursor, error) {
 	}
 	return &gateway.Cursor{CreatedAt: t, ID: id}, nil
 }
-
-var errMalformed = &problem{Status: http.StatusBadRequest, Detail: "malformed"}
 
 // contextWithoutCancel is the request's context for clean-up work that must finish
 // even when the client has gone.

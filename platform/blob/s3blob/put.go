@@ -36,15 +36,17 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, op
 	br := blobio.NewReader(ctx, r, size)
 	var src io.Reader = br
 	if size <= 0 {
-		// Read ahead one part: a small object then goes up in a single PUT
-		// instead of a multipart upload with PartConcurrency idle buffers. An
+		// Read ahead up to smallObject bytes: a small object then goes up in a
+		// single PUT instead of a multipart upload with PartConcurrency idle
+		// buffers. (Reading ahead a whole part would add one part's worth of
+		// garbage to every large upload.) An
 		// empty object is read too, as a PUT of no bytes would not look at r
 		// and miss a stream that is longer than promised.
-		head, err := readHead(br, int(s.part))
+		head, err := readHead(br, smallObject)
 		if err != nil {
 			return blob.Info{}, fmt.Errorf("s3blob: put %s: %w", key, blobio.Cause(ctx, br, err))
 		}
-		if len(head) < int(s.part) {
+		if len(head) < smallObject {
 			src, size = bytes.NewReader(head), int64(len(head))
 		} else {
 			src = io.MultiReader(bytes.NewReader(head), br)
@@ -89,6 +91,9 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, op
 	}
 	return info, nil
 }
+
+// smallObject is the size below which an object of unknown size is sent in one PUT.
+const smallObject = 1 << 20
 
 // readHead reads from r until it has max bytes or r ends. It grows its buffer
 // as data arrives, so a small object costs little memory.

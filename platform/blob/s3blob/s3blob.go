@@ -3,13 +3,13 @@
 //
 // # Uploads
 //
-// Put streams: an object that fits in one part ([Config.PartSize]) is sent in one
-// PUT; a larger one, or one of unknown size that turns out larger, goes up as a
+// Put streams: an object of known size that fits in one part ([Config.PartSize]),
+// or of unknown size under 1 MiB, is sent in one PUT; anything larger goes up as a
 // multipart upload whose parts are read one after another into
-// [Config.PartConcurrency] buffers and sent in parallel. A Put therefore holds at
-// most (PartConcurrency+1) × PartSize bytes whatever the object's size (the extra
-// part is the look-ahead that decides, for an unknown size, whether one PUT will
-// do). S3 publishes an object only when its PUT or its multipart upload completes,
+// [Config.PartConcurrency] buffers and sent in parallel. A Put therefore holds
+// about PartConcurrency × PartSize bytes (plus a 1 MiB look-ahead that decides, for
+// an unknown size, whether one PUT will do) whatever the object's size. S3
+// publishes an object only when its PUT or its multipart upload completes,
 // which makes Put atomic; a failed or canceled multipart upload is aborted, so no
 // parts are left behind.
 //
