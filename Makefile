@@ -5,7 +5,7 @@ GO      ?= go
 MODULES := $(shell $(GO) list -m -f '{{.Dir}}')
 BIN     := bin
 
-.PHONY: test vet fmt-check unit build run tidy
+.PHONY: test vet fmt-check unit build run tidy ffmpeg-decoder eval
 
 ## test: formatting and vet checks, then every module's tests. Integration and
 ## end-to-end tests use the services named by TEST_DATABASE_URL, TEST_NATS_URL and
@@ -27,6 +27,17 @@ fmt-check:
 build:
 	@mkdir -p $(BIN)
 	$(GO) build -o $(BIN)/ ./gateway/cmd/gateway github.com/phantomchain/phantomchain/functions/.../cmd/...
+
+## ffmpeg-decoder: a static, audio-only ffmpeg built from Debian's source that the
+## functions use for decoding when FFMPEG_DECODER_PATH names it (see the script).
+ffmpeg-decoder: $(BIN)/ffmpeg-decoder
+$(BIN)/ffmpeg-decoder: scripts/build-ffmpeg-decoder.sh
+	scripts/build-ffmpeg-decoder.sh $@
+
+## eval: the analyze function on the labelled development clips, scored and timed
+## beside Essentia (see functions/analyze/cmd/analyze-eval).
+eval:
+	$(GO) run ./functions/analyze/cmd/analyze-eval
 
 ## run: the gateway and the functions on this machine, against local PostgreSQL and
 ## NATS, with blobs in ./data/blobs (see scripts/run-local.sh).

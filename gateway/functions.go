@@ -12,6 +12,9 @@ import (
 func Functions() []Function {
 	return []Function{
 		probeFunction(),
+		loudnessFunction(),
+		transcodeFunction(),
+		analyzeFunction(),
 	}
 }
 

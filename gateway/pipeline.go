@@ -73,6 +73,10 @@ type Function struct {
 	Plan func(opts json.RawMessage) ([]PlannedStep, error)
 	// Request builds the request payload of one of the function's steps.
 	Request func(job *Job, step *Step) (any, error)
+	// Artifacts, when set, reads the files a succeeded step made from its result,
+	// for download (see [Pipeline.Artifacts]); Name, File, ContentType, Size, Key
+	// and, when known, SHA256.
+	Artifacts func(job *Job, step *Step) []Artifact
 	// Timeout bounds one call (default 30 minutes); heartbeats notice a lost call
 	// much sooner.
 	Timeout time.Duration

@@ -25,7 +25,7 @@ func TestListAndCancel(t *testing.T) {
 	path := sharedAudio(t, "msx_harp_harmony.mp3")
 	var ids []string
 	for range 5 {
-		ids = append(ids, gw.uploadFile(t, path, "").ID)
+		ids = append(ids, gw.uploadFile(t, path, `{"steps":["probe"]}`).ID)
 	}
 
 	// Newest first, two per page, every job exactly once.

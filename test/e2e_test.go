@@ -68,7 +68,7 @@ func TestUploadProbe(t *testing.T) {
 	for _, name := range []string{"nott_jigs_athollhighlanders_x8.flac", "msx_harp_harmony.mp3"} {
 		t.Run(name, func(t *testing.T) {
 			path := sharedAudio(t, name)
-			accepted := gw.uploadFile(t, path, "")
+			accepted := gw.uploadFile(t, path, `{"steps":["probe"]}`)
 			if accepted.State != "queued" || accepted.Input.Name != name || accepted.Input.SHA256 == "" {
 				t.Errorf("accepted job = %+v, want queued with the file's name and digest", accepted)
 			}
@@ -125,7 +125,7 @@ func TestGatewayCrashBeforeProbe(t *testing.T) {
 	gw := startGateway(t, env)
 
 	// No probe runs yet, so the step cannot run: it waits in the queue.
-	accepted := gw.uploadFile(t, sharedAudio(t, "msx_harp_harmony.mp3"), "")
+	accepted := gw.uploadFile(t, sharedAudio(t, "msx_harp_harmony.mp3"), `{"steps":["probe"]}`)
 	waitFor(t, 30*time.Second, "the step to wait for a probe instance", func() bool {
 		s := gw.job(t, accepted.ID).step(t, "probe")
 		return s.State == "queued" && s.Error != nil && s.Error.Kind == "unavailable"

@@ -133,7 +133,7 @@ func TestRejectedInputs(t *testing.T) {
 	}
 
 	// The recording tools do record: a real file goes through them.
-	job := gw.waitJob(t, gw.uploadFile(t, sharedAudio(t, "msx_harp_harmony.mp3"), "").ID, time.Minute)
+	job := gw.waitJob(t, gw.uploadFile(t, sharedAudio(t, "msx_harp_harmony.mp3"), `{"steps":["probe"]}`).ID, time.Minute)
 	if job.State != "succeeded" || !strings.Contains(invocations(t, logPath), "ffprobe") {
 		t.Errorf("real file: job %s, invocations %q; the wrappers should have seen ffprobe", job.State, invocations(t, logPath))
 	}

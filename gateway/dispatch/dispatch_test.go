@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	natsserver "github.com/nats-io/nats-server/v2/test"
 	"github.com/nats-io/nats.go"
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -18,6 +17,7 @@ import (
 	"github.com/phantomchain/phantomchain/platform/endpoint"
 	"github.com/phantomchain/phantomchain/platform/fault"
 	"github.com/phantomchain/phantomchain/platform/logging"
+	"github.com/phantomchain/phantomchain/platform/natstest"
 	"github.com/phantomchain/phantomchain/schema/schematest"
 )
 
@@ -34,15 +34,8 @@ type testBundle struct {
 // phantom.fake.run) on a fresh database and an in-process NATS server.
 func setup(t *testing.T) *testBundle {
 	t.Helper()
-	opts := natsserver.DefaultTestOptions
-	opts.Port = -1
-	srv := natsserver.RunServer(&opts)
-	t.Cleanup(srv.Shutdown)
-	nc, err := nats.Connect(srv.ClientURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
+	srv := natstest.Server(t)
+	nc := natstest.Connect(t, srv)
 
 	pipe, err := gateway.NewPipeline(gateway.Function{
 		Name: "fake", Subject: "phantom.fake.run", Required: true, MaxAttempts: 3, Timeout: time.Minute,

@@ -21,7 +21,13 @@ func (s *Server) handleJobGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return encode(w, http.StatusOK, job)
+	return encode(w, http.StatusOK, jobView{Job: job, Artifacts: s.deps.Pipeline.Artifacts(job)})
+}
+
+// jobView is a job as GET /v1/jobs/{id} shows it: with the files its steps made.
+type jobView struct {
+	*gateway.Job
+	Artifacts []gateway.Artifact `json:"artifacts,omitempty"`
 }
 
 func (s *Server) handleJobCancel(w http.ResponseWriter, r *http.Request) error {

@@ -115,6 +115,7 @@ func (s *Server) routes() {
 	r.Handler("GET", "/v1/jobs", s.wrap("/v1/jobs", s.handleJobList))
 	r.Handler("GET", "/v1/jobs/:id", s.wrap("/v1/jobs/:id", s.handleJobGet))
 	r.Handler("POST", "/v1/jobs/:id/cancel", s.wrap("/v1/jobs/:id/cancel", s.handleJobCancel))
+	r.Handler("GET", "/v1/jobs/:id/artifacts/:name", s.wrap("/v1/jobs/:id/artifacts/:name", s.handleArtifactGet))
 	r.Handler("GET", "/healthz", s.wrap("/healthz", s.handleHealth))
 	r.Handler("GET", "/readyz", s.wrap("/readyz", s.handleReady))
 	r.Handler("GET", "/metrics", metrics.Handler(s.deps.Registry))

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
-	natsserver "github.com/nats-io/nats-server/v2/test"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/micro"
 	"github.com/prometheus/client_golang/prometheus"
@@ -19,6 +18,7 @@ import (
 	"github.com/phantomchain/phantomchain/platform/endpoint"
 	"github.com/phantomchain/phantomchain/platform/fault"
 	"github.com/phantomchain/phantomchain/platform/logging"
+	"github.com/phantomchain/phantomchain/platform/natstest"
 )
 
 type echoReq struct {
@@ -37,25 +37,6 @@ func (r echoReq) Validate() error {
 	return nil
 }
 
-func runServer(tb testing.TB) *server.Server {
-	tb.Helper()
-	opts := natsserver.DefaultTestOptions
-	opts.Port = -1
-	srv := natsserver.RunServer(&opts)
-	tb.Cleanup(srv.Shutdown)
-	return srv
-}
-
-func connect(tb testing.TB, srv *server.Server) *nats.Conn {
-	tb.Helper()
-	nc, err := nats.Connect(srv.ClientURL())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(nc.Close)
-	return nc
-}
-
 type testBundle struct {
 	srv    *server.Server
 	nc     *nats.Conn // the caller's connection
@@ -66,8 +47,8 @@ type testBundle struct {
 
 func setup(t *testing.T, cfg endpoint.Config) *testBundle {
 	t.Helper()
-	b := &testBundle{srv: runServer(t), reg: prometheus.NewRegistry()}
-	b.nc, b.fnConn = connect(t, b.srv), connect(t, b.srv)
+	b := &testBundle{srv: natstest.Server(t), reg: prometheus.NewRegistry()}
+	b.nc, b.fnConn = natstest.Connect(t, b.srv), natstest.Connect(t, b.srv)
 	if cfg.Name == "" {
 		cfg.Name = "echo"
 	}

@@ -25,6 +25,10 @@ type DecodeOptions struct {
 	// Lenient lets ffmpeg conceal decoding errors and go on, as it does by
 	// default. Without it (-xerror) the first corrupt frame fails the decode.
 	Lenient bool
+	// Filter is an allowed filter graph (see [Filters]) run on the decoded
+	// audio before the conversion to SampleRate, Channels and Format, e.g.
+	// "volume=-3dB,alimiter=limit=0.9:level=0". Empty means none.
+	Filter string
 }
 
 // DecodeStats describes the PCM that Decode wrote, as counted from the decoded
@@ -42,9 +46,9 @@ type DecodeStats struct {
 // writes a WAV stream whose header is checked and stripped here, so the sample
 // rate and channel count in the result are those of the actual decode.
 //
-// Errors: no audio stream and no decoded samples are fault.Invalid
-// ([ErrNoAudioStream], [ErrNoAudio]); a decoding failure is fault.Invalid
-// "corrupt or truncated audio: <ffmpeg's line>"; more than
+// Errors: a filter graph that is not allowed, no audio stream and no decoded
+// samples are fault.Invalid ([ErrNoAudioStream], [ErrNoAudio]); a decoding
+// failure is fault.Invalid "corrupt or truncated audio: <ffmpeg's line>"; more than
 // Config.MaxOutputBytes of PCM is fault.TooLarge; an error from w is returned
 // wrapped, its own fault kind intact. On error, w may have received part of the
 // audio.
@@ -61,12 +65,19 @@ func (r *Runner) Decode(ctx context.Context, job *Job, opts DecodeOptions, w io.
 		opts.Channels < 0 || opts.Channels > 8 {
 		return DecodeStats{}, fmt.Errorf("ffmpeg: decode: bad options %+v", opts)
 	}
+	if opts.Filter != "" && !validFilter(opts.Filter) {
+		return DecodeStats{}, fault.Errorf(fault.Invalid, "filter graph not allowed")
+	}
 	f, err := job.Sniff()
 	if err != nil {
 		return DecodeStats{}, err
 	}
 	args := append(r.inputArgs(f, "error", opts.Lenient, audioDecoders),
-		"-map", "0:a:0", "-map_metadata", "-1", "-fflags", "+bitexact", "-c:a", codec)
+		"-map", "0:a:0", "-map_metadata", "-1", "-fflags", "+bitexact")
+	if opts.Filter != "" {
+		args = append(args, "-af", opts.Filter)
+	}
+	args = append(args, "-c:a", codec)
 	if opts.SampleRate > 0 {
 		args = append(args, "-ar", strconv.Itoa(opts.SampleRate))
 	}
@@ -79,7 +90,7 @@ func (r *Runner) Decode(ctx context.Context, job *Job, opts DecodeOptions, w io.
 		out:     &limitWriter{w: w, max: r.cfg.MaxOutputBytes, err: tooLarge(r.cfg.MaxOutputBytes)},
 		wantTag: tag, wantBits: bits,
 	}
-	if _, err := r.run(ctx, job, invocation{program: r.ffmpeg, args: args, stdout: pcm}); err != nil {
+	if _, err := r.run(ctx, job, invocation{program: r.decoder, args: args, stdout: pcm}); err != nil {
 		return DecodeStats{}, classify(err, "corrupt or truncated audio")
 	}
 	h := pcm.hdr

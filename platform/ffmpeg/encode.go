@@ -135,6 +135,7 @@ var outputOptions = map[string]func(string) bool{
 	"-af":                validFilter,
 	"-f":                 oneOf(muxers...),
 	"-movflags":          oneOf("+faststart", "faststart"),
+	"-fflags":            oneOf("+bitexact"), // reproducible files: no random Ogg serial numbers, no version strings
 	"-map_metadata":      oneOf("-1", "0", "0:g", "0:s:a:0"),
 	"-map":               oneOf("0:v?"),
 	"-c:v":               oneOf("copy"),

@@ -21,6 +21,12 @@ type Config struct {
 	// looked up on PATH once, in New. Defaults "ffmpeg" and "ffprobe".
 	FFmpegPath  string
 	FFprobePath string
+	// DecoderPath names an ffmpeg used only by Decode: typically the static,
+	// audio-only build that scripts/build-ffmpeg-decoder.sh makes from Debian's
+	// source, which starts in milliseconds where a distribution ffmpeg spends
+	// ~0.16 s loading its shared libraries. It must include every demuxer and
+	// decoder of the whitelists. Default: FFmpegPath.
+	DecoderPath string
 	// PrlimitPath names util-linux prlimit, which sets the memory limit; looked up
 	// like the others, and only when MemoryLimitBytes is positive. Default
 	// "prlimit".
@@ -57,6 +63,7 @@ type Runner struct {
 	cfg     Config
 	ffmpeg  string
 	ffprobe string
+	decoder string // ffmpeg for Decode
 	prlimit string // empty when there is no memory limit
 }
 
@@ -90,6 +97,12 @@ func New(cfg Config) (*Runner, error) {
 	}
 	if r.ffprobe, err = lookPath(cfg.FFprobePath); err != nil {
 		return nil, err
+	}
+	r.decoder = r.ffmpeg
+	if cfg.DecoderPath != "" {
+		if r.decoder, err = lookPath(cfg.DecoderPath); err != nil {
+			return nil, err
+		}
 	}
 	if cfg.MemoryLimitBytes > 0 {
 		if r.prlimit, err = lookPath(cfg.PrlimitPath); err != nil {

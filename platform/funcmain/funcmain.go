@@ -70,6 +70,7 @@ func LoadCommon(e *config.Env, name string) Common {
 		FFmpeg: ffmpeg.Config{
 			FFmpegPath:       e.String("FFMPEG_PATH", "ffmpeg"),
 			FFprobePath:      e.String("FFPROBE_PATH", "ffprobe"),
+			DecoderPath:      e.String("FFMPEG_DECODER_PATH", ""),
 			WorkDir:          e.String(prefix+"WORKDIR", ""),
 			Timeout:          e.Duration(prefix+"TIMEOUT", 30*time.Minute),
 			MemoryLimitBytes: e.Bytes("FFMPEG_MEMORY_LIMIT", ffmpeg.DefaultMemoryLimitBytes),

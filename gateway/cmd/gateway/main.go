@@ -18,7 +18,7 @@ import (
 	"github.com/phantomchain/phantomchain/platform/metrics"
 )
 
-var version = "dev"
+var version = "0.1.0-dev"
 
 func main() {
 	if len(os.Args) == 2 && os.Args[1] == "healthcheck" {
