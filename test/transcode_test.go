@@ -35,7 +35,7 @@ func TestTranscodeJob(t *testing.T) {
 	src := sharedAudio(t, "msx_harp_harmony.mp3")
 	srcSeconds := tcDecodedSeconds(t, src)
 
-	accepted := gw.uploadFile(t, src, `{"transcode":{"targets":[{"preset":"mp3-320"},{"preset":"aac-256"},`+
+	accepted := gw.uploadFile(t, src, `{"steps":["transcode"],"transcode":{"targets":[{"preset":"mp3-320"},{"preset":"aac-256"},`+
 		`{"preset":"opus-96"},{"preset":"flac"},{"preset":"podcast"}]}}`)
 	job := gw.waitJob(t, accepted.ID, 3*time.Minute)
 	if job.State != "succeeded" {
@@ -146,7 +146,7 @@ func TestTranscodeBurst(t *testing.T) {
 	src := sharedAudio(t, "nott_jigs_captainwhite_x38.flac")
 	var ids []string
 	for range 20 {
-		ids = append(ids, gw.uploadFile(t, src, `{"transcode":{"targets":[{"preset":"opus-64"}]}}`).ID)
+		ids = append(ids, gw.uploadFile(t, src, `{"steps":["transcode"],"transcode":{"targets":[{"preset":"opus-64"}]}}`).ID)
 	}
 	deadline := time.Now().Add(5 * time.Minute)
 	for _, id := range ids {
@@ -217,7 +217,7 @@ func TestTranscodeKill(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("ffmpeg: %v\n%s", err, out)
 	}
-	id := gw.uploadFile(t, long, `{"transcode":{"targets":[{"preset":"mp3-320"}]}}`).ID
+	id := gw.uploadFile(t, long, `{"steps":["transcode"],"transcode":{"targets":[{"preset":"mp3-320"}]}}`).ID
 	const step = "transcode:mp3-320"
 
 	var victim int
