@@ -3,7 +3,6 @@ package analyze
 import (
 	"cmp"
 	"context"
-	"errors"
 	"sync"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 	"github.com/phantomchain/phantomchain/platform/endpoint"
 	"github.com/phantomchain/phantomchain/platform/fault"
 	"github.com/phantomchain/phantomchain/platform/ffmpeg"
+	"github.com/phantomchain/phantomchain/platform/funcmain"
 )
 
 // Request, Result and Options are the analyze function's payloads.
@@ -78,11 +78,7 @@ func (a *Analyzer) Analyze(ctx context.Context, req Request) (Result, error) {
 		return Result{}, err
 	}
 	defer job.Close()
-	endpoint.ReportProgress(ctx, endpoint.Progress{Stage: "download", Percent: -1})
-	if _, err := blob.Download(ctx, a.blobs, req.Input.Key, job.Input(), a.limits.MaxInputBytes); err != nil {
-		if errors.Is(err, blob.ErrNotFound) {
-			return Result{}, fault.Errorf(fault.NotFound, "input object %q not found", req.Input.Key)
-		}
+	if err := funcmain.FetchInput(ctx, a.blobs, req.Input.Key, job, a.limits.MaxInputBytes); err != nil {
 		return Result{}, err
 	}
 	return run(ctx, a.runner, job, p, a.limits, BlobOutput(a.blobs, req.OutputPrefix))

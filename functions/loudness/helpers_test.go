@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	natsserver "github.com/nats-io/nats-server/v2/test"
 	"github.com/nats-io/nats.go"
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -23,6 +22,7 @@ import (
 	"github.com/phantomchain/phantomchain/platform/endpoint"
 	"github.com/phantomchain/phantomchain/platform/ffmpeg"
 	"github.com/phantomchain/phantomchain/platform/logging"
+	"github.com/phantomchain/phantomchain/platform/natstest"
 	"github.com/phantomchain/phantomchain/platform/testenv"
 )
 
@@ -37,15 +37,7 @@ type testBundle struct {
 func setup(t *testing.T) *testBundle {
 	t.Helper()
 	testenv.Tool(t, "ffmpeg")
-	opts := natsserver.DefaultTestOptions
-	opts.Port = -1
-	srv := natsserver.RunServer(&opts)
-	t.Cleanup(srv.Shutdown)
-	nc, err := nats.Connect(srv.ClientURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
+	nc := natstest.Connect(t, natstest.Server(t))
 	blobs, err := fileblob.New(t.TempDir())
 	if err != nil {
 		t.Fatal(err)

@@ -2,7 +2,6 @@ package loudness
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -14,6 +13,7 @@ import (
 	"github.com/phantomchain/phantomchain/platform/endpoint"
 	"github.com/phantomchain/phantomchain/platform/fault"
 	"github.com/phantomchain/phantomchain/platform/ffmpeg"
+	"github.com/phantomchain/phantomchain/platform/funcmain"
 )
 
 // Request, Result and Options are the loudness function's payloads.
@@ -42,11 +42,7 @@ func (m *Measurer) Measure(ctx context.Context, req Request) (Result, error) {
 		return Result{}, err
 	}
 	defer job.Close()
-	endpoint.ReportProgress(ctx, endpoint.Progress{Stage: "download", Percent: -1})
-	if _, err := blob.Download(ctx, m.blobs, req.Input.Key, job.Input(), m.maxInput); err != nil {
-		if errors.Is(err, blob.ErrNotFound) {
-			return Result{}, fault.Errorf(fault.NotFound, "input object %q not found", req.Input.Key)
-		}
+	if err := funcmain.FetchInput(ctx, m.blobs, req.Input.Key, job, m.maxInput); err != nil {
 		return Result{}, err
 	}
 	return File(ctx, m.runner, job, req.Options)

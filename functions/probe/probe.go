@@ -6,7 +6,6 @@ package probe
 
 import (
 	"context"
-	"errors"
 	"io"
 	"math"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	"github.com/phantomchain/phantomchain/platform/endpoint"
 	"github.com/phantomchain/phantomchain/platform/fault"
 	"github.com/phantomchain/phantomchain/platform/ffmpeg"
+	"github.com/phantomchain/phantomchain/platform/funcmain"
 )
 
 // Request and Result are the probe function's payloads.
@@ -49,11 +49,7 @@ func (p *Prober) Probe(ctx context.Context, req Request) (Result, error) {
 		return Result{}, err
 	}
 	defer job.Close()
-	endpoint.ReportProgress(ctx, endpoint.Progress{Stage: "download", Percent: -1})
-	if _, err := blob.Download(ctx, p.blobs, req.Input.Key, job.Input(), p.maxInput); err != nil {
-		if errors.Is(err, blob.ErrNotFound) {
-			return Result{}, fault.Errorf(fault.NotFound, "input object %q not found", req.Input.Key)
-		}
+	if err := funcmain.FetchInput(ctx, p.blobs, req.Input.Key, job, p.maxInput); err != nil {
 		return Result{}, err
 	}
 	return File(ctx, p.runner, job, req.Options)

@@ -65,12 +65,20 @@
 // granule, M4A atoms, with moov required before mdat), which gives the exact
 // length without the encoder's delay and padding and costs no second ffprobe
 // process; codec, sample rate, channels and bit depth must be those asked for.
-// It is then stored in the blob store at the request's output prefix with one
-// Put, which is atomic: a failed, interrupted or killed transcode leaves no
-// partial object. Encodes are bit-exact (-fflags +bitexact; Ogg stream serial
+// It is stored in the blob store at the request's output prefix atomically: a
+// failed, interrupted or killed transcode leaves no partial object. On a store
+// that takes multipart uploads (S3), a rendition in a format whose muxer writes
+// front to back (MP3, Ogg, FLAC, WAV: all but M4A, whose faststart moves the
+// index to the front at the end) goes up in 5 MiB parts while ffmpeg writes it,
+// the first part last, since muxers go back to fill in their headers; once
+// ffmpeg exits, the file is read once more, hashed, and every part sent early is
+// checked against a checksum of what was sent and sent again if it changed
+// ([blob.FileUpload]). Only the first and last parts are usually left to send,
+// so a lossless rendition of tens of megabytes costs little more than its
+// encode. Encodes are bit-exact (-fflags +bitexact; Ogg stream serial
 // numbers are random otherwise), so a request repeated after a lost call stores
 // the same bytes and the digest of the first result stays true. The SHA-256 in the
-// result is computed on the bytes as they are uploaded. Progress (measure,
+// result is that of the stored bytes. Progress (measure,
 // encode, verify, upload) is reported from ffmpeg's -progress output with
 // [endpoint.ReportProgress], and the runtime's heartbeats keep a long encode
 // from being taken for a lost one.

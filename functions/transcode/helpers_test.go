@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	natsserver "github.com/nats-io/nats-server/v2/test"
 	"github.com/nats-io/nats.go"
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -24,14 +23,16 @@ import (
 	"github.com/phantomchain/phantomchain/platform/endpoint"
 	"github.com/phantomchain/phantomchain/platform/ffmpeg"
 	"github.com/phantomchain/phantomchain/platform/logging"
+	"github.com/phantomchain/phantomchain/platform/natstest"
 	"github.com/phantomchain/phantomchain/platform/testenv"
 )
 
 type testBundle struct {
 	nc     *nats.Conn
 	blobs  blob.Store
-	dir    string // scratch folder for generated inputs
-	prefix string // unique key prefix for this test's objects
+	dir    string               // scratch folder for generated inputs
+	prefix string               // unique key prefix for this test's objects
+	reg    *prometheus.Registry // the function's metrics
 }
 
 // storeKind selects the blob store a test runs on.
@@ -61,21 +62,14 @@ func setup(t *testing.T, kind storeKind) *testBundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := natsserver.DefaultTestOptions
-	opts.Port = -1
-	srv := natsserver.RunServer(&opts)
-	t.Cleanup(srv.Shutdown)
-	nc, err := nats.Connect(srv.ClientURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
+	nc := natstest.Connect(t, natstest.Server(t))
 	runner, err := ffmpeg.New(ffmpeg.Config{WorkDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
+	reg := prometheus.NewRegistry()
 	s, err := endpoint.Start(nc, endpoint.Config{Name: "transcode", Version: "0.0.1",
-		Endpoints: transcode.Endpoints(transcode.New(runner, blobs, 1<<30, prometheus.NewRegistry()), 10*time.Minute)},
+		Endpoints: transcode.Endpoints(transcode.New(runner, blobs, 1<<30, reg), 10*time.Minute)},
 		logging.Test(t), prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
@@ -92,7 +86,7 @@ func setup(t *testing.T, kind storeKind) *testBundle {
 			_ = blobs.Delete(ctx, info.Key)
 		}
 	})
-	return &testBundle{nc: nc, blobs: blobs, dir: t.TempDir(), prefix: prefix}
+	return &testBundle{nc: nc, blobs: blobs, dir: t.TempDir(), prefix: prefix, reg: reg}
 }
 
 // put stores a local file and returns its key.
@@ -125,6 +119,22 @@ func (b *testBundle) transcode(t *testing.T, key string, opts any, events *[]end
 		},
 	})
 	return res, err
+}
+
+// counter returns the value of the function's counter name.
+func (b *testBundle) counter(t *testing.T, name string) float64 {
+	t.Helper()
+	families, err := b.reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() == name && len(f.GetMetric()) == 1 {
+			return f.GetMetric()[0].GetCounter().GetValue()
+		}
+	}
+	t.Fatalf("no counter %s", name)
+	return 0
 }
 
 // fetch downloads an object into the scratch folder.

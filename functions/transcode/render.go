@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/phantomchain/phantomchain/platform/blob"
 	"github.com/phantomchain/phantomchain/platform/contract"
 	"github.com/phantomchain/phantomchain/platform/fault"
 	"github.com/phantomchain/phantomchain/platform/ffmpeg"
@@ -22,6 +24,10 @@ type renderer struct {
 	levels map[string]level
 	// report receives the progress of the current rendition's stage, 0 to 1.
 	report func(stage string, frac float64)
+	// store, when set, starts storing a rendition while it is encoded (see
+	// blob.FileUpload); upload is the current encode's.
+	store  func(ctx context.Context, r rendition, path string) *blob.FileUpload
+	upload *blob.FileUpload
 }
 
 func newRenderer(runner *ffmpeg.Runner, job *ffmpeg.Job, src source, report func(string, float64)) *renderer {
@@ -32,11 +38,19 @@ func newRenderer(runner *ffmpeg.Runner, job *ffmpeg.Job, src source, report func
 type rendered struct {
 	path string
 	out  contract.TranscodeOutput // without Key and SHA256
+	// upload is storing the file since its encode began, when the renderer
+	// has a store and the format allows it; Finish completes it.
+	upload *blob.FileUpload
 }
 
 // render encodes r, normalising it when asked, and describes the file.
-func (x *renderer) render(ctx context.Context, r rendition) (rendered, error) {
+func (x *renderer) render(ctx context.Context, r rendition) (_ rendered, err error) {
 	start := time.Now()
+	defer func() {
+		if err != nil {
+			x.abortUpload(ctx)
+		}
+	}()
 	path, err := x.job.Path(r.file)
 	if err != nil {
 		return rendered{}, err
@@ -61,7 +75,17 @@ func (x *renderer) render(ctx context.Context, r rendition) (rendered, error) {
 	}
 	out.Loudness = loud
 	out.ElapsedS = math.Round(time.Since(start).Seconds()*1000) / 1000
-	return rendered{path: path, out: out}, nil
+	up := x.upload
+	x.upload = nil
+	return rendered{path: path, out: out, upload: up}, nil
+}
+
+// abortUpload discards the current encode's early upload, if any.
+func (x *renderer) abortUpload(ctx context.Context) {
+	if x.upload != nil {
+		x.upload.Abort(context.WithoutCancel(ctx))
+		x.upload = nil
+	}
 }
 
 // renderNormalized plans the gain, encodes and measures the encoded file, and
@@ -106,6 +130,18 @@ func (x *renderer) renderNormalized(ctx context.Context, r rendition) (level, *c
 // encode runs the encode of r with filter, reporting its progress.
 func (x *renderer) encode(ctx context.Context, r rendition, filter string) error {
 	x.report("encode", 0)
+	x.abortUpload(ctx) // an earlier encode's, when this one has more headroom
+	if x.store != nil && r.info.streamable {
+		path, err := x.job.Path(r.file)
+		if err != nil {
+			return err
+		}
+		// The upload must not see the bytes of an earlier encode.
+		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("transcode: %w", err)
+		}
+		x.upload = x.store(ctx, r, path)
+	}
 	total := x.src.duration
 	args := ffmpeg.EncodeArgs{Output: r.file, Options: r.options(filter, x.src), Lenient: true}
 	err := x.runner.Encode(ctx, x.job, args, func(p ffmpeg.Progress) {
@@ -113,6 +149,9 @@ func (x *renderer) encode(ctx context.Context, r rendition, filter string) error
 			x.report("encode", min(1, p.Processed.Seconds()/total.Seconds()))
 		}
 	})
+	if err != nil {
+		x.abortUpload(ctx)
+	}
 	return encodeError(err)
 }
 

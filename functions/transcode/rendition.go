@@ -15,15 +15,19 @@ type codecInfo struct {
 	contentType string
 	lossy       bool
 	cover       bool // the container can carry cover art
+	// streamable: the muxer writes the file front to back, going back at
+	// most to fill in headers, so it can be stored while it is written. The
+	// MP4 muxer's faststart rewrites the whole file at the end.
+	streamable bool
 }
 
 var codecs = map[string]codecInfo{
-	"mp3":    {ext: ".mp3", container: "mp3", encoder: "libmp3lame", contentType: "audio/mpeg", lossy: true, cover: true},
+	"mp3":    {ext: ".mp3", container: "mp3", encoder: "libmp3lame", contentType: "audio/mpeg", lossy: true, cover: true, streamable: true},
 	"aac":    {ext: ".m4a", container: "m4a", encoder: "aac", contentType: "audio/mp4", lossy: true, cover: true},
-	"opus":   {ext: ".opus", container: "ogg", encoder: "libopus", contentType: "audio/ogg; codecs=opus", lossy: true},
-	"vorbis": {ext: ".ogg", container: "ogg", encoder: "libvorbis", contentType: "audio/ogg; codecs=vorbis", lossy: true},
-	"flac":   {ext: ".flac", container: "flac", encoder: "flac", contentType: "audio/flac", cover: true},
-	"wav":    {ext: ".wav", container: "wav", encoder: "pcm_s16le", contentType: "audio/wav"},
+	"opus":   {ext: ".opus", container: "ogg", encoder: "libopus", contentType: "audio/ogg; codecs=opus", lossy: true, streamable: true},
+	"vorbis": {ext: ".ogg", container: "ogg", encoder: "libvorbis", contentType: "audio/ogg; codecs=vorbis", lossy: true, streamable: true},
+	"flac":   {ext: ".flac", container: "flac", encoder: "flac", contentType: "audio/flac", cover: true, streamable: true},
+	"wav":    {ext: ".wav", container: "wav", encoder: "pcm_s16le", contentType: "audio/wav", streamable: true},
 }
 
 // Format defaults where neither the target nor the source decides.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -19,6 +18,7 @@ import (
 	"github.com/phantomchain/phantomchain/platform/endpoint"
 	"github.com/phantomchain/phantomchain/platform/fault"
 	"github.com/phantomchain/phantomchain/platform/ffmpeg"
+	"github.com/phantomchain/phantomchain/platform/funcmain"
 )
 
 // Request, Options, Target and Result are the transcode function's payloads.
@@ -36,16 +36,23 @@ type Transcoder struct {
 	blobs    blob.Store
 	maxInput int64
 	outBytes prometheus.Counter
+	// earlyBytes counts what went up while the rendition was being encoded.
+	earlyBytes prometheus.Counter
 }
 
 // New returns a Transcoder. maxInput caps the size of an object it will fetch;
-// reg, when not nil, gets the phantom_transcode_output_bytes_total counter.
+// reg, when not nil, gets the phantom_transcode_output_bytes_total and
+// phantom_transcode_early_upload_bytes_total counters.
 func New(runner *ffmpeg.Runner, blobs blob.Store, maxInput int64, reg prometheus.Registerer) *Transcoder {
 	t := &Transcoder{runner: runner, blobs: blobs, maxInput: maxInput}
 	if reg != nil {
 		t.outBytes = promauto.With(reg).NewCounter(prometheus.CounterOpts{
 			Name: "phantom_transcode_output_bytes_total",
 			Help: "Bytes of renditions written to the blob store.",
+		})
+		t.earlyBytes = promauto.With(reg).NewCounter(prometheus.CounterOpts{
+			Name: "phantom_transcode_early_upload_bytes_total",
+			Help: "Bytes of renditions sent to the blob store while they were being encoded (parts the encoder changed afterwards, then sent again, included).",
 		})
 	}
 	return t
@@ -54,7 +61,10 @@ func New(runner *ffmpeg.Runner, blobs blob.Store, maxInput int64, reg prometheus
 // Transcode fetches the request's object into a private job folder, renders
 // every target and stores each rendition at the request's output prefix plus
 // its file name. A rendition is stored whole or not at all (the blob store's
-// Put is atomic), so a failed or interrupted call leaves no partial object.
+// Put and multipart uploads are atomic), so a failed or interrupted call leaves
+// no partial object. On S3, a rendition in a format written front to back
+// (all but M4A) goes up in parts while it is encoded (see [blob.FileUpload]),
+// so little of the upload is left once the encoder exits.
 func (t *Transcoder) Transcode(ctx context.Context, req Request) (Result, error) {
 	targets, err := req.Options.Resolve()
 	if err != nil {
@@ -65,47 +75,34 @@ func (t *Transcoder) Transcode(ctx context.Context, req Request) (Result, error)
 		return Result{}, err
 	}
 	defer job.Close()
-	endpoint.ReportProgress(ctx, endpoint.Progress{Stage: "download", Percent: -1})
-	if _, err := blob.Download(ctx, t.blobs, req.Input.Key, job.Input(), t.maxInput); err != nil {
-		if errors.Is(err, blob.ErrNotFound) {
-			return Result{}, fault.Errorf(fault.NotFound, "input object %q not found", req.Input.Key)
-		}
+	if err := funcmain.FetchInput(ctx, t.blobs, req.Input.Key, job, t.maxInput); err != nil {
 		return Result{}, err
 	}
-	return run(ctx, t.runner, job, targets, func(ctx context.Context, r rendered) (Output, error) {
+	early := func(ctx context.Context, r rendition, path string) *blob.FileUpload {
+		return blob.StartFileUpload(ctx, t.blobs, req.OutputPrefix+r.file, path,
+			blob.PutOptions{ContentType: r.info.contentType}, 0)
+	}
+	return run(ctx, t.runner, job, targets, early, func(ctx context.Context, r rendered) (Output, error) {
 		out := r.out
 		out.Key = req.OutputPrefix + r.out.File
-		sum, err := t.upload(ctx, out.Key, r.path, out.ContentType)
+		up := r.upload
+		if up == nil {
+			up = blob.StartFileUpload(ctx, t.blobs, out.Key, r.path, blob.PutOptions{ContentType: out.ContentType}, 0)
+		}
+		info, sum, err := up.Finish(ctx)
 		if err != nil {
+			if fault.KindOf(err) == fault.Internal {
+				err = fault.Wrap(fault.Unavailable, err, "storing the rendition failed")
+			}
 			return Output{}, err
+		}
+		if t.outBytes != nil {
+			t.outBytes.Add(float64(info.Size))
+			t.earlyBytes.Add(float64(up.SentEarly()))
 		}
 		out.SHA256 = sum
 		return out, nil
 	})
-}
-
-// upload stores the file at key, hashing what it sends.
-func (t *Transcoder) upload(ctx context.Context, key, path, contentType string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", fmt.Errorf("transcode: upload: %w", err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return "", fmt.Errorf("transcode: upload: %w", err)
-	}
-	h := sha256.New()
-	if _, err := t.blobs.Put(ctx, key, io.TeeReader(f, h), fi.Size(), blob.PutOptions{ContentType: contentType}); err != nil {
-		if fault.KindOf(err) == fault.Internal {
-			err = fault.Wrap(fault.Unavailable, err, "storing the rendition failed")
-		}
-		return "", err
-	}
-	if t.outBytes != nil {
-		t.outBytes.Add(float64(fi.Size()))
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // File renders opts's targets of the input in job, already in its folder, into
@@ -119,7 +116,7 @@ func File(ctx context.Context, runner *ffmpeg.Runner, job *ffmpeg.Job, opts Opti
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return Result{}, fault.Errorf(fault.Invalid, "--out: %v", err)
 	}
-	return run(ctx, runner, job, targets, func(ctx context.Context, r rendered) (Output, error) {
+	return run(ctx, runner, job, targets, nil, func(ctx context.Context, r rendered) (Output, error) {
 		out := r.out
 		out.File = filepath.Join(outDir, r.out.File)
 		sum, err := copyFile(r.path, out.File)
@@ -132,8 +129,10 @@ func File(ctx context.Context, runner *ffmpeg.Runner, job *ffmpeg.Job, opts Opti
 }
 
 // run inspects the job's input and renders each target in turn, handing each
-// rendition to store; progress covers the targets evenly.
+// rendition to store; early, when not nil, starts storing a rendition while it
+// is encoded. Progress covers the targets evenly.
 func run(ctx context.Context, runner *ffmpeg.Runner, job *ffmpeg.Job, targets []Target,
+	early func(context.Context, rendition, string) *blob.FileUpload,
 	store func(context.Context, rendered) (Output, error)) (Result, error) {
 	endpoint.ReportProgress(ctx, endpoint.Progress{Stage: "probe", Percent: -1})
 	src, err := inspect(ctx, runner, job)
@@ -142,6 +141,7 @@ func run(ctx context.Context, runner *ffmpeg.Runner, job *ffmpeg.Job, targets []
 	}
 	var pr progress
 	x := newRenderer(runner, job, src, func(stage string, frac float64) { pr.report(ctx, stage, frac) })
+	x.store = early
 	res := Result{Outputs: make([]Output, 0, len(targets))}
 	for i, t := range targets {
 		pr.set(i, len(targets), t.Normalize != nil)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/phantomchain/phantomchain/functions/analyze/key"
+	"github.com/phantomchain/phantomchain/platform/testenv"
 )
 
 // TestDevSet estimates the key of every clip of the shared eval-dev set, writes the
@@ -31,11 +32,11 @@ func TestDevSet(t *testing.T) {
 	if os.Getenv("PHANTOM_EVAL") != "1" {
 		t.Skip("development harness: set PHANTOM_EVAL=1 to run")
 	}
-	shared := sharedDir(t)
+	shared := testenv.SharedDir(t)
 	dir := filepath.Join(shared, "testdata", "eval-dev")
 	manifest := filepath.Join(dir, "manifest.csv")
 	rows := readManifest(t, manifest)
-	ffmpeg, ffprobe := tool(t, "ffmpeg"), tool(t, "ffprobe")
+	ffmpeg, ffprobe := testenv.Tool(t, "ffmpeg"), testenv.Tool(t, "ffprobe")
 	cache := os.Getenv("PHANTOM_PCM_CACHE")
 	if cache == "" {
 		cache = filepath.Join(os.TempDir(), "phantom-key-pcm")
@@ -77,7 +78,7 @@ func TestDevSet(t *testing.T) {
 	if err := os.WriteFile(predPath, pred.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	python := tool(t, "python3")
+	python := testenv.Tool(t, "python3")
 	score := filepath.Join(shared, "eval", "score.py")
 	args := []string{score, "--manifest", manifest, "--pred", predPath, "--task", "key", "--list-errors"}
 	out, err := exec.Command(python, args...).CombinedOutput()
@@ -114,7 +115,7 @@ func readManifest(t *testing.T, path string) []manifestRow {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
-		missing(t, "manifest %s: %v", path, err)
+		testenv.Missing(t, "manifest %s: %v", path, err)
 	}
 	defer f.Close()
 	recs, err := csv.NewReader(f).ReadAll()
@@ -168,48 +169,4 @@ func runnerUp(r key.Result) string {
 		return ""
 	}
 	return r.RunnerUp.Label
-}
-
-// sharedDir returns the shared evaluation folder: PHANTOM_SHARED_DIR, or else
-// ../shared beside the repository (the first folder above holding .git).
-func sharedDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("PHANTOM_SHARED_DIR")
-	if dir == "" {
-		wd, err := os.Getwd()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for d := wd; ; d = filepath.Dir(d) {
-			if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
-				dir = filepath.Join(filepath.Dir(d), "shared")
-				break
-			}
-			if filepath.Dir(d) == d {
-				missing(t, "no .git above %s to find the shared folder beside (set PHANTOM_SHARED_DIR)", wd)
-			}
-		}
-	}
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		missing(t, "shared folder %s not found (set PHANTOM_SHARED_DIR)", dir)
-	}
-	return dir
-}
-
-func tool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		missing(t, "%s is not on PATH", name)
-	}
-	return p
-}
-
-// missing skips the test, or fails it when PHANTOM_REQUIRE_SERVICES=1.
-func missing(t *testing.T, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("PHANTOM_REQUIRE_SERVICES") == "1" {
-		t.Fatalf("PHANTOM_REQUIRE_SERVICES=1 but "+format, args...)
-	}
-	t.Skipf("skipping: "+format, args...)
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/phantomchain/phantomchain/functions/analyze/tempo"
+	"github.com/phantomchain/phantomchain/platform/testenv"
 )
 
 // TestDevSet runs Estimate over the labelled development clips and scores the
@@ -28,12 +29,12 @@ func TestDevSet(t *testing.T) {
 	if os.Getenv("PHANTOM_EVAL") != "1" {
 		t.Skip("development harness: set PHANTOM_EVAL=1 to run")
 	}
-	dir := filepath.Join(sharedDir(t), "testdata", "eval-dev")
+	dir := filepath.Join(testenv.SharedDir(t), "testdata", "eval-dev")
 	manifest := filepath.Join(dir, "manifest.csv")
 	rows := readManifest(t, manifest)
 	for _, tool := range []string{"ffmpeg", "python3"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			missing(t, "%s not in PATH", tool)
+			testenv.Missing(t, "%s not in PATH", tool)
 		}
 	}
 	pred := os.Getenv("PHANTOM_EVAL_PRED")
@@ -61,7 +62,7 @@ func TestDevSet(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("%d clips, Estimate total %v (mean %v)", len(rows), total, total/time.Duration(len(rows)))
-	score := filepath.Join(sharedDir(t), "eval", "score.py")
+	score := filepath.Join(testenv.SharedDir(t), "eval", "score.py")
 	cmd := exec.Command("python3", score, "--manifest", manifest, "--pred", pred, "--task", "tempo", "--list-errors", "--per-source")
 	report, err := cmd.CombinedOutput()
 	if err != nil {
@@ -123,7 +124,7 @@ func readManifest(tb testing.TB, path string) []string {
 	tb.Helper()
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		missing(tb, "no manifest at %s", path)
+		testenv.Missing(tb, "no manifest at %s", path)
 	}
 	if err != nil {
 		tb.Fatal(err)
@@ -140,35 +141,4 @@ func readManifest(tb testing.TB, path string) []string {
 		}
 	}
 	return names
-}
-
-// sharedDir finds the shared folder: PHANTOM_SHARED_DIR, else ../shared
-// beside the first ancestor of the working directory that holds .git.
-func sharedDir(tb testing.TB) string {
-	tb.Helper()
-	if d := os.Getenv("PHANTOM_SHARED_DIR"); d != "" {
-		return d
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for d := wd; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
-			return filepath.Join(filepath.Dir(d), "shared")
-		}
-		if filepath.Dir(d) == d {
-			missing(tb, "no .git above %s and PHANTOM_SHARED_DIR unset", wd)
-		}
-	}
-}
-
-// missing skips the test, or fails it when PHANTOM_REQUIRE_SERVICES=1.
-func missing(tb testing.TB, format string, args ...any) {
-	tb.Helper()
-	msg := fmt.Sprintf(format, args...)
-	if os.Getenv("PHANTOM_REQUIRE_SERVICES") == "1" {
-		tb.Fatalf("PHANTOM_REQUIRE_SERVICES=1 but %s", msg)
-	}
-	tb.Skipf("skipping: %s", msg)
 }

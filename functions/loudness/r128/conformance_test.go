@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/phantomchain/phantomchain/functions/loudness/r128"
+	"github.com/phantomchain/phantomchain/platform/testenv"
 )
 
 // vectors holds the EBU test signals, synthesised once per test binary by the shared
@@ -34,9 +35,9 @@ func TestMain(m *testing.M) {
 // ebuVectors returns the directory holding the EBU vectors and vectors.csv.
 func ebuVectors(tb testing.TB) string {
 	tb.Helper()
-	script := filepath.Join(sharedDir(tb), "eval", "make-ebu-vectors.sh")
+	script := filepath.Join(testenv.SharedDir(tb), "eval", "make-ebu-vectors.sh")
 	for _, t := range []string{"bash", "sox", "bc", "python3"} {
-		tool(tb, t)
+		testenv.Tool(tb, t)
 	}
 	vectors.once.Do(func() {
 		vectors.dir, vectors.err = os.MkdirTemp("", "r128-ebu-")

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/phantomchain/phantomchain/functions/loudness/r128"
+	"github.com/phantomchain/phantomchain/platform/testenv"
 )
 
 // agreementFiles are music clips from the shared eval-dev set: real recordings,
@@ -35,8 +36,8 @@ var agreementFiles = []string{
 // TestAgreesWithFFmpeg measures music decoded by ffmpeg and compares with the
 // Summary of ffmpeg's ebur128 filter on the same file.
 func TestAgreesWithFFmpeg(t *testing.T) {
-	dir := filepath.Join(sharedDir(t), "testdata", "eval-dev")
-	ffmpeg, ffprobe := tool(t, "ffmpeg"), tool(t, "ffprobe")
+	dir := filepath.Join(testenv.SharedDir(t), "testdata", "eval-dev")
+	ffmpeg, ffprobe := testenv.Tool(t, "ffmpeg"), testenv.Tool(t, "ffprobe")
 	const tolI, tolLRA, tolTP = 0.1, 0.5, 0.3
 	var (
 		mu    sync.Mutex
@@ -52,7 +53,7 @@ func TestAgreesWithFFmpeg(t *testing.T) {
 			t.Parallel()
 			path := filepath.Join(dir, name)
 			if _, err := os.Stat(path); err != nil {
-				missing(t, "%v", err)
+				testenv.Missing(t, "%v", err)
 			}
 			got := measureWithFFmpegDecode(t, ffmpeg, ffprobe, path)
 			want := ffmpegSummary(t, ffmpeg, path)

@@ -2,9 +2,11 @@
 // tests call [RunConformance], so the S3 and local folder drivers (and any fake)
 // behave the same way as far as callers can tell.
 //
-// The suite writes objects of up to 6 MiB and a few hundred KiB in a tight loop
+// The suite writes objects of up to 16 MiB and a few hundred KiB in a tight loop
 // (the atomicity check), so a driver under test should be configured with small
-// parts (5 MiB for S3) to exercise multipart uploads.
+// parts (5 MiB for S3) to exercise multipart uploads. Drivers that implement
+// [blob.MultipartStore] also get its contract checked, and every driver the
+// [blob.FileUpload] of a file that grows and is rewritten in places.
 package blobtest
 
 import (
@@ -54,6 +56,11 @@ func RunConformance(t *testing.T, newStore func(t *testing.T) blob.Store) {
 		{"DownloadUpload", testDownloadUpload},
 		{"DownloadTooLarge", testDownloadTooLarge},
 		{"PresignGet", testPresignGet},
+		{"FileUpload", testFileUpload},
+		{"FileUploadSmall", testFileUploadSmall},
+		{"FileUploadShrink", testFileUploadShrink},
+		{"FileUploadAbort", testFileUploadAbort},
+		{"Multipart", testMultipart},
 		{"Ping", testPing},
 	}
 	for _, tt := range tests {

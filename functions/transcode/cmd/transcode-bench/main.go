@@ -7,8 +7,8 @@
 // an embedded NATS server with the blob store the environment configures (S3
 // when S3_ENDPOINT is set, e.g. a local MinIO; otherwise the local-folder
 // driver), and calls it as the gateway does. Each function call downloads the
-// source, probes it, encodes, probes the rendition and uploads it: blob I/O
-// included. The plain command is `ffmpeg -i source.mp3 <encoder options> out`
+// source, probes it, encodes, reads the rendition's facts from its headers,
+// hashes it and uploads it: blob I/O included. The plain command is `ffmpeg -i source.mp3 <encoder options> out`
 // on local files. Runs alternate between the two, several repetitions, and the
 // table reports medians and the overhead ratio.
 //
