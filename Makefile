@@ -28,8 +28,9 @@ build:
 	@mkdir -p $(BIN)
 	$(GO) build -o $(BIN)/ ./gateway/cmd/gateway github.com/phantomchain/phantomchain/functions/.../cmd/...
 
-## ffmpeg-decoder: a static, audio-only ffmpeg built from Debian's source that the
-## functions use for decoding when FFMPEG_DECODER_PATH names it (see the script).
+## ffmpeg-decoder: a static, audio-only ffmpeg and ffprobe built from Debian's source
+## that the functions use for decoding and probing when FFMPEG_DECODER_PATH and
+## FFPROBE_PATH name them (see the script).
 ffmpeg-decoder: $(BIN)/ffmpeg-decoder
 $(BIN)/ffmpeg-decoder: scripts/build-ffmpeg-decoder.sh
 	scripts/build-ffmpeg-decoder.sh $@

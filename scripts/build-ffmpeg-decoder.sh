@@ -1,22 +1,26 @@
 #!/usr/bin/env bash
-# Builds bin/ffmpeg-decoder: a static, audio-only ffmpeg from Debian's own source
-# package of the ffmpeg that is installed, with exactly the demuxers, decoders and
-# filters that platform/ffmpeg whitelists and nothing else (no network, no devices,
-# no external libraries).
+# Builds bin/ffmpeg-decoder and bin/ffprobe-decoder: a static, audio-only ffmpeg
+# and ffprobe from Debian's own source package of the ffmpeg that is installed,
+# with exactly the demuxers, decoders and filters that platform/ffmpeg whitelists
+# and nothing else (no network, no devices, no external libraries).
 #
-# Why: Debian's ffmpeg links about 215 shared libraries, and loading them costs
-# ~0.16 s of CPU before the first byte is decoded, which dominates short decodes
-# (a 20-second clip decodes in ~0.02 s). The static build starts in milliseconds
-# and decodes bit-identically (same source, same decoders). Functions use it for
-# Decode when FFMPEG_DECODER_PATH names it; encoding keeps Debian's full ffmpeg.
+# Why: Debian's ffmpeg and ffprobe link about 215 shared libraries, and loading
+# them costs ~0.15 s of CPU before the first byte is read, which dominates short
+# decodes (a 20-second clip decodes in ~0.02 s) and every probe. The static build
+# starts in milliseconds and decodes bit-identically (same source, same
+# decoders). Functions use it for Decode when FFMPEG_DECODER_PATH names it and
+# for Probe when FFPROBE_PATH names the ffprobe; encoding keeps Debian's full
+# ffmpeg. The ffprobe is written beside OUT.
 #
 # Needs: root (to add a deb-src entry when there is none and install nasm, make, gcc
 # when missing) and Debian's package mirror. Takes about 3 to 4 minutes on 2 cores.
 #
-#   scripts/build-ffmpeg-decoder.sh [OUT]     (default bin/ffmpeg-decoder)
+#   scripts/build-ffmpeg-decoder.sh [OUT]     (default bin/ffmpeg-decoder; the
+#                                              ffprobe goes to ffprobe-decoder beside it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-bin/ffmpeg-decoder}
+probe_out=$(dirname "$out")/ffprobe-decoder
 
 # The source of the installed ffmpeg, or else of the one apt would install (an image
 # build stage has none installed; the runtime stage installs that same version).
@@ -72,15 +76,16 @@ filters+=,silencedetect,silenceremove,volume,volumedetect,anull,aformat
 (
   cd "$src"
   ./configure --disable-everything --disable-autodetect --disable-doc --disable-network \
-    --disable-ffplay --disable-ffprobe --enable-ffmpeg --disable-debug \
+    --disable-ffplay --enable-ffprobe --enable-ffmpeg --disable-debug \
     --enable-static --disable-shared --extra-ldflags=-static \
     --enable-protocol=file,pipe \
     --enable-demuxer="$demuxers" --enable-decoder="$decoders" --enable-parser="$parsers" \
     --enable-muxer=wav,null --enable-encoder=pcm_f32le,pcm_s16le \
     --enable-filter="$filters" --enable-swresample >"$work/configure.log" 2>&1 \
     || { tail -20 "$work/configure.log" >&2; exit 1; }
-  make -j"$(nproc)" ffmpeg >"$work/make.log" 2>&1 || { tail -30 "$work/make.log" >&2; exit 1; }
+  make -j"$(nproc)" ffmpeg ffprobe >"$work/make.log" 2>&1 || { tail -30 "$work/make.log" >&2; exit 1; }
 )
 mkdir -p "$(dirname "$out")"
 install -m 0755 "$src/ffmpeg" "$out"
-echo "build-ffmpeg-decoder: $out from Debian ffmpeg $version ($(du -h "$out" | cut -f1), static)" >&2
+install -m 0755 "$src/ffprobe" "$probe_out"
+echo "build-ffmpeg-decoder: $out and $probe_out from Debian ffmpeg $version ($(du -h "$out" | cut -f1), static)" >&2

@@ -14,9 +14,13 @@ export BLOB_DRIVER=${BLOB_DRIVER:-file}
 export BLOB_DIR=${BLOB_DIR:-$PWD/data/blobs}
 export LOG_FORMAT=${LOG_FORMAT:-console}
 mkdir -p "$BLOB_DIR"
-# The static decoder, when built (make ffmpeg-decoder), makes short decodes ~5x faster.
+# The static decoder build, when built (make ffmpeg-decoder), makes short decodes
+# ~5x faster and saves ~0.15 s on every probe.
 if [ -z "${FFMPEG_DECODER_PATH:-}" ] && [ -x bin/ffmpeg-decoder ]; then
   export FFMPEG_DECODER_PATH=$PWD/bin/ffmpeg-decoder
+fi
+if [ -z "${FFPROBE_PATH:-}" ] && [ -x bin/ffprobe-decoder ]; then
+  export FFPROBE_PATH=$PWD/bin/ffprobe-decoder
 fi
 
 # Create the database on first use (the gateway migrates it at start-up).

@@ -36,7 +36,7 @@ var coverDecoders = []string{"mjpeg", "png"}
 var (
 	probeVideoDecoders = []string{"mjpeg", "png", "bmp", "gif", "webp", "tiff",
 		"h264", "hevc", "mpeg4", "mpeg1video", "mpeg2video", "vp8", "vp9", "av1", "libdav1d", "theora"}
-	probeSubtitleDecoders = []string{"subrip", "ass", "ssa", "mov_text", "webvtt", "text"}
+	probeSubtitleDecoders = []string{"subrip", "srt", "ass", "ssa", "mov_text", "webvtt", "text"}
 )
 
 // AudioDecoders returns the decoders ffmpeg may use on inputs, in the order of

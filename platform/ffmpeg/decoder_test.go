@@ -5,9 +5,12 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/phantomchain/phantomchain/platform/ffmpeg"
 	"github.com/phantomchain/phantomchain/platform/testenv"
@@ -87,4 +90,81 @@ func TestDecoderBuildDecodesIdentically(t *testing.T) {
 			}
 		})
 	}
+}
+
+// probeBuildPath returns FFPROBE_PATH when it names a file (the static
+// ffprobe of the decoder build, in CI), or calls testenv.Missing.
+func probeBuildPath(t *testing.T) string {
+	t.Helper()
+	p := os.Getenv("FFPROBE_PATH")
+	if !strings.Contains(p, "/") {
+		testenv.Missing(t, "FFPROBE_PATH does not name the static ffprobe: build it with scripts/build-ffmpeg-decoder.sh")
+	}
+	return p
+}
+
+// TestProbeBuildReportsTheSame probes every container the runner accepts, files
+// with cover art, video and subtitles, and shared music, with the distribution
+// ffprobe and with the static one of the decoder build: the results must be
+// equal.
+func TestProbeBuildReportsTheSame(t *testing.T) {
+	bin := probeBuildPath(t)
+	full := newRunner(t, ffmpeg.Config{})
+	lean := newRunner(t, ffmpeg.Config{FFprobePath: bin})
+	dir := t.TempDir()
+	files := map[string]string{}
+	for _, tf := range testFormats {
+		files[tf.file] = makeSine(t, dir, tf.file, tf.args...)
+	}
+	jpg := coverImage(t, dir)
+	wav := files["sine.wav"]
+	for name, args := range map[string][]string{
+		"cover.mp3":  {"-c:a", "libmp3lame", "-id3v2_version", "3", "-metadata", "title=Song", "-metadata", "artist=Band"},
+		"cover.m4a":  {"-c:a", "aac", "-metadata", "album=Record"},
+		"cover.flac": {"-c:a", "flac", "-metadata", "title=Song"},
+	} {
+		files[name] = runFFmpeg(t, dir, name, append([]string{"-i", wav, "-i", jpg, "-map", "0", "-map", "1",
+			"-c:v", "copy", "-disposition:v", "attached_pic"}, args...)...)
+	}
+	files["video.mp4"] = runFFmpeg(t, dir, "video.mp4", "-f", "lavfi", "-i", "testsrc=size=64x64:duration=2",
+		"-i", wav, "-c:v", "mpeg4", "-c:a", "aac", "-shortest")
+	files["subtitled.mkv"] = runFFmpeg(t, dir, "subtitled.mkv", "-i", wav, "-i", writeSRT(t, dir),
+		"-c:a", "flac", "-c:s", "srt")
+	shared, _ := filepath.Glob(filepath.Join(testenv.SharedDir(t), "testdata", "eval-dev", "*.flac"))
+	mp3s, _ := filepath.Glob(filepath.Join(testenv.SharedDir(t), "testdata", "eval-dev", "*.mp3"))
+	for _, p := range append(shared, mp3s[:min(len(mp3s), 8)]...) {
+		files["shared/"+filepath.Base(p)] = p
+	}
+	for name, path := range files {
+		t.Run(name, func(t *testing.T) {
+			a, err := full.Probe(context.Background(), newJobFile(t, full, path))
+			if err != nil {
+				t.Fatalf("distribution ffprobe: %v", err)
+			}
+			b, err := lean.Probe(context.Background(), newJobFile(t, lean, path))
+			if err != nil {
+				t.Fatalf("static ffprobe: %v", err)
+			}
+			// Without video decoders, the static ffprobe reports a video
+			// stream's size from the container where the distribution's, which
+			// opens the decoder but gives it no packet, reports 0.
+			for i, s := range a.Streams {
+				if s.CodecType == "video" && s.Width == 0 && i < len(b.Streams) {
+					b.Streams[i].Width, b.Streams[i].Height = 0, 0
+				}
+			}
+			if d := cmp.Diff(a, b); d != "" {
+				t.Errorf("probe results differ (-distribution +static):\n%s", d)
+			}
+		})
+	}
+}
+
+func writeSRT(t *testing.T, dir string) string {
+	t.Helper()
+	p := filepath.Join(dir, "subs.srt")
+	if err := os.WriteFile(p, []byte("1\n00:00:00,000 --> 00:00:01,000\nHello\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
