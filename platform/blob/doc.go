@@ -34,6 +34,10 @@
 //
 // [Download] and [Upload] move objects to and from local files, which is how the
 // functions feed ffmpeg: it only ever reads local files in a private folder.
+// [FileUpload] stores a file while ffmpeg is still writing it, in parts on a
+// [MultipartStore] (the S3 driver), so that little of the upload is left when
+// the encoder exits; the first part goes last and changed parts are sent again,
+// so what is published is exactly the final file.
 //
 // [s3blob]: https://pkg.go.dev/github.com/phantomchain/phantomchain/platform/blob/s3blob
 // [fileblob]: https://pkg.go.dev/github.com/phantomchain/phantomchain/platform/blob/fileblob
