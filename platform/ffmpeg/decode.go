@@ -1,6 +1,7 @@
 package ffmpeg
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -86,12 +87,21 @@ func (r *Runner) Decode(ctx context.Context, job *Job, opts DecodeOptions, w io.
 	}
 	args = append(args, "-threads", strconv.Itoa(r.cfg.Threads), "-f", "wav", "pipe:1")
 
-	pcm := &wavStripper{
-		out:     &limitWriter{w: w, max: r.cfg.MaxOutputBytes, err: tooLarge(r.cfg.MaxOutputBytes)},
-		wantTag: tag, wantBits: bits,
-	}
-	if _, err := r.run(ctx, job, invocation{program: r.decoder, args: args, stdout: pcm}); err != nil {
-		return DecodeStats{}, classify(err, "corrupt or truncated audio")
+	var pcm *wavStripper
+	for program := r.decoder; ; program = r.ffmpeg {
+		pcm = &wavStripper{
+			out:     &limitWriter{w: w, max: r.cfg.MaxOutputBytes, err: tooLarge(r.cfg.MaxOutputBytes)},
+			wantTag: tag, wantBits: bits,
+		}
+		_, err := r.run(ctx, job, invocation{program: program, args: args, stdout: pcm})
+		if err == nil {
+			break
+		}
+		// The static decoder build lacks a few whitelisted decoders that need
+		// external libraries (speex); the distribution's ffmpeg has them.
+		if program == r.ffmpeg || pcm.n > 0 || !missingDecoder(err) {
+			return DecodeStats{}, classify(err, "corrupt or truncated audio")
+		}
 	}
 	h := pcm.hdr
 	if !pcm.done || pcm.n == 0 {
@@ -131,6 +141,14 @@ type wavStripper struct {
 	done     bool
 	hdr      wavHeader
 	n        int64 // data bytes passed on
+}
+
+// missingDecoder reports whether ffmpeg failed because it was built without
+// the input's decoder.
+func missingDecoder(err error) bool {
+	var xe *ExitError
+	return errors.As(err, &xe) && bytes.Contains(xe.Stderr, []byte("Decoder (codec ")) &&
+		bytes.Contains(xe.Stderr, []byte(") not found"))
 }
 
 var errBadWAV = errors.New("ffmpeg: unexpected WAV header from ffmpeg")

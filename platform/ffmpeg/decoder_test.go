@@ -168,3 +168,25 @@ func writeSRT(t *testing.T, dir string) string {
 	}
 	return p
 }
+
+// TestDecoderBuildFallsBack decodes Speex, which the static build leaves out
+// (it needs libspeex): the runner falls back to the distribution's ffmpeg and
+// gets the same PCM.
+func TestDecoderBuildFallsBack(t *testing.T) {
+	bin := decoderPath(t)
+	full := newRunner(t, ffmpeg.Config{})
+	lean := newRunner(t, ffmpeg.Config{DecoderPath: bin})
+	path := runFFmpeg(t, t.TempDir(), "voice.spx", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=16000:duration=2",
+		"-c:a", "libspeex")
+	decode := func(r *ffmpeg.Runner) []byte {
+		var pcm bytes.Buffer
+		if _, err := r.Decode(context.Background(), newJobFile(t, r, path), ffmpeg.DecodeOptions{Format: "s16le"}, &pcm); err != nil {
+			t.Fatal(err)
+		}
+		return pcm.Bytes()
+	}
+	a, b := decode(full), decode(lean)
+	if len(a) < 2*16000 || !bytes.Equal(a, b) {
+		t.Errorf("distribution ffmpeg gave %d bytes, the decoder build with its fallback %d, not identical", len(a), len(b))
+	}
+}

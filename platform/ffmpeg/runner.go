@@ -24,8 +24,9 @@ type Config struct {
 	// DecoderPath names an ffmpeg used only by Decode: typically the static,
 	// audio-only build that scripts/build-ffmpeg-decoder.sh makes from Debian's
 	// source, which starts in milliseconds where a distribution ffmpeg spends
-	// ~0.16 s loading its shared libraries. It must include every demuxer and
-	// decoder of the whitelists. Default: FFmpegPath.
+	// ~0.16 s loading its shared libraries. It must include every demuxer of
+	// the whitelist; an input whose decoder it lacks (Speex, which needs
+	// libspeex) is decoded with FFmpegPath instead. Default: FFmpegPath.
 	DecoderPath string
 	// PrlimitPath names util-linux prlimit, which sets the memory limit; looked up
 	// like the others, and only when MemoryLimitBytes is positive. Default
