@@ -35,10 +35,9 @@ type FileUpload struct {
 	stopped    chan struct{}
 	finishOnce sync.Once
 
-	// Owned by the sender goroutine until stopped is closed.
+	// Owned by the sender until stopped is closed.
 	mp   Multipart
 	sent []sentPart // by part number - 1; parts not sent are zero
-	err  error      // the sender's first error; nothing more is sent early
 
 	early atomic.Int64 // bytes sent by the sender
 }
@@ -74,9 +73,15 @@ func StartFileUpload(ctx context.Context, s Store, key, path string, opts PutOpt
 	return u
 }
 
+// earlyConcurrency is how many parts the sender has in flight at once: with
+// one, a request's latency leaves the sender behind a fast encoder.
+const earlyConcurrency = 2
+
 // send sends parts 2, 3, … as soon as the file holds each whole, until stopped.
 func (u *FileUpload) send(ctx context.Context, ms MultipartStore) {
 	defer close(u.stopped)
+	var wg sync.WaitGroup
+	defer wg.Wait()
 	t := time.NewTicker(u.poll)
 	defer t.Stop()
 	var f *os.File
@@ -85,9 +90,14 @@ func (u *FileUpload) send(ctx context.Context, ms MultipartStore) {
 			f.Close()
 		}
 	}()
-	var buf []byte
+	var mu sync.Mutex // guards u.sent
+	var failed atomic.Bool
+	bufs := make(chan []byte, earlyConcurrency) // free part buffers
+	for range earlyConcurrency {
+		bufs <- nil
+	}
 	n, off := 2, int64(MinPartSize) // the next part to send, and where it starts
-	for {
+	for !failed.Load() {
 		select {
 		case <-u.stop:
 			return
@@ -103,14 +113,14 @@ func (u *FileUpload) send(ctx context.Context, ms MultipartStore) {
 		}
 		fi, err := f.Stat()
 		if err != nil {
-			u.err = err
 			return
 		}
-		for n <= MaxParts && fi.Size() >= off+partSize(n) {
+		for n <= MaxParts && fi.Size() >= off+partSize(n) && !failed.Load() {
+			var buf []byte
 			select {
 			case <-u.stop:
-				return // Finish sends what is left, two parts at a time
-			default:
+				return // Finish sends what is left
+			case buf = <-bufs:
 			}
 			size := partSize(n)
 			if int64(cap(buf)) < size {
@@ -118,24 +128,32 @@ func (u *FileUpload) send(ctx context.Context, ms MultipartStore) {
 			}
 			b := buf[:size]
 			if _, err := f.ReadAt(b, off); err != nil {
-				u.err = err
 				return
 			}
 			if u.mp == nil {
 				if u.mp, err = ms.NewMultipart(ctx, u.key, u.opts); err != nil {
-					u.err = err
 					return
 				}
 			}
-			if err := u.mp.PutPart(ctx, n, bytes.NewReader(b), size); err != nil {
-				u.err = err
-				return
-			}
-			for len(u.sent) < n {
-				u.sent = append(u.sent, sentPart{})
-			}
-			u.sent[n-1] = sentPart{size: size, sum: checksum(b)}
-			u.early.Add(size)
+			wg.Add(1)
+			go func(n int, b []byte) {
+				defer wg.Done()
+				defer func() { bufs <- b }()
+				// A part that fails is left to Finish, which sends every part
+				// not recorded here; the sender stops.
+				if err := u.mp.PutPart(ctx, n, bytes.NewReader(b), int64(len(b))); err != nil {
+					failed.Store(true)
+					return
+				}
+				sum := checksum(b)
+				mu.Lock()
+				for len(u.sent) < n {
+					u.sent = append(u.sent, sentPart{})
+				}
+				u.sent[n-1] = sentPart{size: int64(len(b)), sum: sum}
+				mu.Unlock()
+				u.early.Add(int64(len(b)))
+			}(n, b)
 			n, off = n+1, off+size
 		}
 	}

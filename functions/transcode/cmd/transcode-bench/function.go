@@ -31,6 +31,7 @@ type function struct {
 	blobs  blob.Store
 	prefix string
 	calls  int
+	reg    *prometheus.Registry // the function's own metrics
 }
 
 // startFunction serves the function with the configuration the environment
@@ -59,14 +60,15 @@ func startFunction(ctx context.Context, getenv func(string) string, scfg storage
 		ns.Shutdown()
 		return nil, errors.New("embedded NATS server did not start")
 	}
-	f := &function{ns: ns, blobs: blobs, prefix: "bench/" + strconv.FormatInt(time.Now().UnixNano(), 36) + "/"}
+	f := &function{ns: ns, blobs: blobs, prefix: "bench/" + strconv.FormatInt(time.Now().UnixNano(), 36) + "/",
+		reg: prometheus.NewRegistry()}
 	if f.nc, err = nats.Connect(ns.ClientURL()); err != nil {
 		f.close()
 		return nil, err
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	f.srv, err = endpoint.Start(f.nc, endpoint.Config{Name: "transcode", Version: "0.0.0-bench",
-		Endpoints: transcode.Endpoints(transcode.New(runner, blobs, cfg.MaxInputBytes, nil), cfg.RequestTimeout)},
+		Endpoints: transcode.Endpoints(transcode.New(runner, blobs, cfg.MaxInputBytes, f.reg), cfg.RequestTimeout)},
 		log, prometheus.NewRegistry())
 	if err != nil {
 		f.close()
@@ -83,8 +85,9 @@ func (f *function) put(ctx context.Context, path string) (string, error) {
 }
 
 // time calls the function for one preset as the gateway does (with heartbeats)
-// and returns its wall time and the rendition's size; the rendition is deleted.
-func (f *function) time(ctx context.Context, key, preset string) (time.Duration, int64, error) {
+// and returns its wall time, the rendition's size and how many of its bytes
+// went up while it was being encoded; the rendition is deleted.
+func (f *function) time(ctx context.Context, key, preset string) (time.Duration, int64, int64, error) {
 	f.calls++
 	req := contract.TranscodeRequest{
 		Input:        contract.ObjectRef{Key: key},
@@ -92,14 +95,27 @@ func (f *function) time(ctx context.Context, key, preset string) (time.Duration,
 		Options:      contract.TranscodeOptions{Targets: []contract.TranscodeTarget{{Preset: preset}}},
 	}
 	var res contract.TranscodeResult
+	early := f.counter("phantom_transcode_early_upload_bytes_total")
 	start := time.Now()
 	err := endpoint.Call(ctx, f.nc, contract.TranscodeSubject, req, &res, endpoint.CallOptions{Heartbeat: 2 * time.Second})
 	d := time.Since(start)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	out := res.Outputs[0]
-	return d, out.Size, f.blobs.Delete(ctx, out.Key)
+	early = f.counter("phantom_transcode_early_upload_bytes_total") - early
+	return d, out.Size, int64(early), f.blobs.Delete(ctx, out.Key)
+}
+
+// counter returns the value of one of the function's counters, 0 if missing.
+func (f *function) counter(name string) float64 {
+	families, _ := f.reg.Gather()
+	for _, m := range families {
+		if m.GetName() == name && len(m.GetMetric()) == 1 {
+			return m.GetMetric()[0].GetCounter().GetValue()
+		}
+	}
+	return 0
 }
 
 func (f *function) close() {

@@ -10,7 +10,8 @@
 // source, probes it, encodes, reads the rendition's facts from its headers,
 // hashes it and uploads it: blob I/O included. The plain command is `ffmpeg -i source.mp3 <encoder options> out`
 // on local files. Runs alternate between the two, several repetitions, and the
-// table reports medians and the overhead ratio.
+// table reports medians, the overhead ratio and the share of each rendition
+// that went up to the blob store while ffmpeg was still writing it.
 //
 //	transcode-bench [-reps 5] [-seconds 300] [-presets mp3-320,aac-256,…] [-shared DIR]
 package main
@@ -111,6 +112,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	plain := make([][]time.Duration, len(names))
 	function := make([][]time.Duration, len(names))
 	sizes := make([]int64, len(names))
+	early := make([][]int64, len(names))
 	for rep := range *reps {
 		for i, name := range names {
 			steps := []func() error{
@@ -120,8 +122,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 					return err
 				},
 				func() error {
-					d, n, err := fn.time(ctx, key, name)
-					function[i], sizes[i] = append(function[i], d), n
+					d, n, e, err := fn.time(ctx, key, name)
+					function[i], sizes[i], early[i] = append(function[i], d), n, append(early[i], e)
 					return err
 				},
 			}
@@ -135,12 +137,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			}
 		}
 	}
-	fmt.Fprintf(stdout, "%-11s %12s %12s %10s %11s\n", "preset", "ffmpeg (s)", "function (s)", "overhead", "output (MB)")
+	fmt.Fprintf(stdout, "%-11s %12s %12s %10s %11s %13s\n", "preset", "ffmpeg (s)", "function (s)", "overhead", "output (MB)", "sent early")
+	var sumPlain, sumFunction time.Duration
 	for i, name := range names {
 		p, f := median(plain[i]), median(function[i])
-		fmt.Fprintf(stdout, "%-11s %12.3f %12.3f %+9.1f%% %11.2f\n", name, p.Seconds(), f.Seconds(),
-			100*(f.Seconds()/p.Seconds()-1), float64(sizes[i])/1e6)
+		sumPlain, sumFunction = sumPlain+p, sumFunction+f
+		fmt.Fprintf(stdout, "%-11s %12.3f %12.3f %+9.1f%% %11.2f %12.0f%%\n", name, p.Seconds(), f.Seconds(),
+			100*(f.Seconds()/p.Seconds()-1), float64(sizes[i])/1e6, 100*float64(medianInt(early[i]))/float64(max(sizes[i], 1)))
 	}
+	fmt.Fprintf(stdout, "%-11s %12.3f %12.3f %+9.1f%%\n", "all", sumPlain.Seconds(), sumFunction.Seconds(),
+		100*(sumFunction.Seconds()/sumPlain.Seconds()-1))
 	return nil
 }
 
@@ -183,6 +189,12 @@ func timePlain(ctx context.Context, src, out string, encode []string) (time.Dura
 		return 0, fmt.Errorf("ffmpeg %v: %v: %s", args, err, msg)
 	}
 	return d, os.Remove(out)
+}
+
+func medianInt(ns []int64) int64 {
+	s := slices.Clone(ns)
+	slices.Sort(s)
+	return s[len(s)/2]
 }
 
 func median(ds []time.Duration) time.Duration {
