@@ -209,14 +209,7 @@ func TestTranscodeKill(t *testing.T) {
 		metrics = append(metrics, "http://"+e["METRICS_ADDR"]+"/metrics")
 	}
 	gw := startGateway(t, env)
-	// 20 minutes of music (the MP3 frames of one clip, copied 60 times): a
-	// 320 kbit/s encode of it takes tens of seconds.
-	long := filepath.Join(t.TempDir(), "long.mp3")
-	cmd := exec.Command(testenv.Tool(t, "ffmpeg"), "-nostdin", "-v", "error", "-stream_loop", "59",
-		"-i", sharedAudio(t, "msx_harp_harmony.mp3"), "-c", "copy", long)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("ffmpeg: %v\n%s", err, out)
-	}
+	long := tcLongSource(t)
 	id := gw.uploadFile(t, long, `{"steps":["transcode"],"transcode":{"targets":[{"preset":"mp3-320"}]}}`).ID
 	const step = "transcode:mp3-320"
 
@@ -297,6 +290,69 @@ func TestTranscodeKill(t *testing.T) {
 	if d, want := tcDecodedSeconds(t, path), tcDecodedSeconds(t, long); math.Abs(d-want) > 0.05 {
 		t.Errorf("the rendition decodes to %.3f s, want the whole %.3f s", d, want)
 	}
+}
+
+// TestTranscodeCancel cancels a job in the middle of a long encode: the
+// transcode instance stops encoding within seconds (the gateway passes the
+// cancellation on), and nothing is stored.
+func TestTranscodeCancel(t *testing.T) {
+	env := testEnv(t)
+	startProbe(t, env)
+	e := clone(env)
+	e["METRICS_ADDR"] = fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	startFunction(t, "transcode", e)
+	metrics := "http://" + e["METRICS_ADDR"] + "/metrics"
+	gw := startGateway(t, env)
+	id := gw.uploadFile(t, tcLongSource(t), `{"steps":["transcode"],"transcode":{"targets":[{"preset":"mp3-320"}]}}`).ID
+	waitFor(t, 3*time.Minute, "the encode to be under way", func() bool {
+		p := tcStep(t, gw, id, "transcode:mp3-320").Progress
+		return p != nil && p.Stage == "encode" && p.Percent != nil && *p.Percent >= 5 && tcActive(t, metrics)
+	})
+	req, _ := http.NewRequest(http.MethodPost, gw.URL+"/v1/jobs/"+id+"/cancel", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("cancel: %s", resp.Status)
+	}
+	canceled := time.Now()
+	waitFor(t, 15*time.Second, "the transcode instance to stop encoding", func() bool { return !tcActive(t, metrics) })
+	t.Logf("the instance stopped %v after the cancel", time.Since(canceled).Round(10*time.Millisecond))
+	_, body := tcGet(t, metrics, nil)
+	if !strings.Contains(string(body), `phantom_function_requests_total{code="499",endpoint="run",function="transcode"} 1`) {
+		t.Errorf("metrics: want one request ended as canceled (499)")
+	}
+	if j := gw.job(t, id); j.State != "canceled" {
+		t.Errorf("job %s, want canceled", j.State)
+	}
+	store, err := s3blob.New(context.Background(), s3blob.Config{Endpoint: env["S3_ENDPOINT"],
+		AccessKey: env["S3_ACCESS_KEY"], SecretKey: env["S3_SECRET_KEY"], Bucket: env["S3_BUCKET"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for info, err := range store.List(context.Background(), "") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(info.Key, "/artifacts/") {
+			t.Errorf("canceled job stored %s", info.Key)
+		}
+	}
+}
+
+// tcLongSource makes 20 minutes of music (the MP3 frames of one clip, copied
+// 60 times): a 320 kbit/s encode of it takes tens of seconds.
+func tcLongSource(t *testing.T) string {
+	t.Helper()
+	long := filepath.Join(t.TempDir(), "long.mp3")
+	cmd := exec.Command(testenv.Tool(t, "ffmpeg"), "-nostdin", "-v", "error", "-stream_loop", "59",
+		"-i", sharedAudio(t, "msx_harp_harmony.mp3"), "-c", "copy", long)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("ffmpeg: %v\n%s", err, out)
+	}
+	return long
 }
 
 // tcStepJSON is a step with the fields the transcode tests read.

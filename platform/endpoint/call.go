@@ -106,6 +106,7 @@ func Call(ctx context.Context, nc *nats.Conn, subject string, req, resp any, opt
 	for {
 		select {
 		case <-ctx.Done():
+			sendCancel(nc, prefix)
 			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 				return fault.Wrap(fault.Timeout, ctx.Err(), subject+": deadline exceeded")
 			}

@@ -31,6 +31,15 @@
 // longer than its heartbeat timeout as lost, so a killed instance is noticed in
 // seconds, not at the end of the full timeout.
 //
+// # Cancellation
+//
+// When [Call]'s context ends before the reply (the job was canceled, the caller is
+// stopping, its deadline passed), it publishes the call's reply inbox prefix on
+// [CancelSubject]. Every instance listens: the one handling the call cancels the
+// handler's context (the ffmpeg runner then kills its process group), and copies of
+// the call still queued at a busy instance are dropped when they come up, counted
+// with code "canceled". A caller that dies sends nothing; its calls run to their end.
+//
 // # Shutdown
 //
 // When Serve's context ends, the services stop taking requests (their subscriptions

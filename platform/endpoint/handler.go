@@ -122,6 +122,15 @@ func (s *Server) handler(ep Endpoint, instance string) micro.HandlerFunc {
 		}
 		ctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
+		if req.Reply() != "" {
+			ok, untrack := s.cancels.track(callID(req.Reply()), cancel)
+			if !ok {
+				s.log.DebugContext(ctx, "request canceled before it started, dropped")
+				s.metrics.requests.WithLabelValues(append(labels, "canceled")...).Inc()
+				return
+			}
+			defer untrack()
+		}
 		stopHard := context.AfterFunc(s.hardCtx, cancel)
 		defer stopHard()
 

@@ -53,11 +53,13 @@ type Config struct {
 
 // Server is a running function service: Concurrency micro service instances.
 type Server struct {
-	cfg      Config
-	nc       *nats.Conn
-	log      *slog.Logger
-	metrics  *serverMetrics
-	services []micro.Service
+	cfg       Config
+	nc        *nats.Conn
+	log       *slog.Logger
+	metrics   *serverMetrics
+	services  []micro.Service
+	cancels   *cancels
+	cancelSub *nats.Subscription
 
 	hardCtx    context.Context // canceled when the grace period ends
 	hardCancel context.CancelFunc
@@ -79,7 +81,17 @@ func Start(nc *nats.Conn, cfg Config, log *slog.Logger, reg prometheus.Registere
 	hardCtx, hardCancel := context.WithCancel(context.Background())
 	s := &Server{
 		cfg: cfg, nc: nc, log: log, metrics: newServerMetrics(reg, cfg.Name),
-		hardCtx: hardCtx, hardCancel: hardCancel, idle: make(chan struct{}),
+		hardCtx: hardCtx, hardCancel: hardCancel, idle: make(chan struct{}), cancels: newCancels(),
+	}
+	var err error
+	s.cancelSub, err = nc.Subscribe(CancelSubject, func(m *nats.Msg) {
+		if s.cancels.cancel(string(m.Data)) {
+			log.Info("call canceled by its caller", slog.String("function", cfg.Name))
+		}
+	})
+	if err != nil {
+		hardCancel()
+		return nil, fmt.Errorf("endpoint: subscribe %s: %w", CancelSubject, err)
 	}
 	meta := map[string]string{"max_concurrency": strconv.Itoa(cfg.Concurrency)}
 	for k, v := range cfg.Metadata {
@@ -97,6 +109,7 @@ func Start(nc *nats.Conn, cfg Config, log *slog.Logger, reg prometheus.Registere
 		})
 		if err != nil {
 			s.stopServices()
+			_ = s.cancelSub.Unsubscribe()
 			hardCancel()
 			return nil, fmt.Errorf("endpoint: add service %s: %w", cfg.Name, err)
 		}
@@ -109,6 +122,7 @@ func Start(nc *nats.Conn, cfg Config, log *slog.Logger, reg prometheus.Registere
 			}
 			if err := g.AddEndpoint(ep.Name, s.handler(ep, svc.Info().ID), opts...); err != nil {
 				s.stopServices()
+				_ = s.cancelSub.Unsubscribe()
 				hardCancel()
 				return nil, fmt.Errorf("endpoint: add %s.%s: %w", cfg.Name, ep.Name, err)
 			}
@@ -117,6 +131,7 @@ func Start(nc *nats.Conn, cfg Config, log *slog.Logger, reg prometheus.Registere
 	// Make sure the server has the subscriptions before callers are told we are up.
 	if err := nc.Flush(); err != nil {
 		s.stopServices()
+		_ = s.cancelSub.Unsubscribe()
 		hardCancel()
 		return nil, fmt.Errorf("endpoint: flush: %w", err)
 	}
@@ -159,7 +174,8 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	s.hardCancel()
 	// Handlers see their context canceled; one that ignores it must not hold the
-	// process forever.
+	// process forever. Cancellations from callers matter until they are done.
+	defer func() { _ = s.cancelSub.Unsubscribe() }()
 	select {
 	case <-s.idle:
 	case <-time.After(5 * time.Second):
@@ -171,6 +187,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 
 func (s *Server) stopServices() error {
 	var errs []error
+
 	for _, svc := range s.services {
 		errs = append(errs, svc.Stop())
 	}

@@ -31,13 +31,8 @@ func (s *Store) NewMultipart(ctx context.Context, key string, opts blob.PutOptio
 	if err != nil {
 		return nil, fmt.Errorf("s3blob: multipart %s: %w", key, err)
 	}
-	po := minio.PutObjectOptions{ContentType: cmp.Or(opts.ContentType, blob.DefaultContentType)}
-	if len(opts.Metadata) > 0 {
-		po.UserMetadata = make(map[string]string, len(opts.Metadata))
-		for k, v := range opts.Metadata {
-			po.UserMetadata["x-amz-meta-"+k] = v
-		}
-	}
+	po := minio.PutObjectOptions{ContentType: cmp.Or(opts.ContentType, blob.DefaultContentType),
+		UserMetadata: userMetadata(opts.Metadata)}
 	id, err := s.core.NewMultipartUpload(ctx, s.bucket, key, po)
 	if err != nil {
 		return nil, s.mapErr(ctx, "multipart", key, err)

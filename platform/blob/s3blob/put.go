@@ -59,14 +59,7 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, op
 		NumThreads:            uint(s.threads),
 		ConcurrentStreamParts: s.threads > 1,
 	}
-	if len(opts.Metadata) > 0 {
-		po.UserMetadata = make(map[string]string, len(opts.Metadata))
-		for k, v := range opts.Metadata {
-			// The explicit prefix keeps minio-go from sending a key such as
-			// "content-type" as a standard header.
-			po.UserMetadata["x-amz-meta-"+k] = v
-		}
-	}
+	po.UserMetadata = userMetadata(opts.Metadata)
 	ui, err := s.client.PutObject(ctx, s.bucket, key, src, size, po)
 	if err != nil {
 		if cause := blobio.Cause(ctx, br, nil); cause != nil {
@@ -90,6 +83,20 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, op
 		info.Metadata = maps.Clone(opts.Metadata)
 	}
 	return info, nil
+}
+
+// userMetadata returns the object's metadata as minio-go sends it, or nil.
+func userMetadata(md map[string]string) map[string]string {
+	if len(md) == 0 {
+		return nil
+	}
+	um := make(map[string]string, len(md))
+	for k, v := range md {
+		// The explicit prefix keeps minio-go from sending a key such as
+		// "content-type" as a standard header.
+		um["x-amz-meta-"+k] = v
+	}
+	return um
 }
 
 // smallObject is the size below which an object of unknown size is sent in one PUT.
