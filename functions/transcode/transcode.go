@@ -85,11 +85,16 @@ func (t *Transcoder) Transcode(ctx context.Context, req Request) (Result, error)
 	return run(ctx, t.runner, job, targets, early, func(ctx context.Context, r rendered) (Output, error) {
 		out := r.out
 		out.Key = req.OutputPrefix + r.out.File
-		up := r.upload
-		if up == nil {
-			up = blob.StartFileUpload(ctx, t.blobs, out.Key, r.path, blob.PutOptions{ContentType: out.ContentType}, 0)
+		var info blob.Info
+		var sum string
+		var early int64
+		var err error
+		if r.upload != nil {
+			info, sum, err = r.upload.Finish(ctx)
+			early = r.upload.SentEarly()
+		} else {
+			info, sum, err = blob.UploadHashed(ctx, t.blobs, out.Key, r.path, blob.PutOptions{ContentType: out.ContentType})
 		}
-		info, sum, err := up.Finish(ctx)
 		if err != nil {
 			if fault.KindOf(err) == fault.Internal {
 				err = fault.Wrap(fault.Unavailable, err, "storing the rendition failed")
@@ -98,7 +103,7 @@ func (t *Transcoder) Transcode(ctx context.Context, req Request) (Result, error)
 		}
 		if t.outBytes != nil {
 			t.outBytes.Add(float64(info.Size))
-			t.earlyBytes.Add(float64(up.SentEarly()))
+			t.earlyBytes.Add(float64(early))
 		}
 		out.SHA256 = sum
 		return out, nil

@@ -194,17 +194,22 @@ func (u *FileUpload) halt() {
 
 // uploadWhole is Finish when nothing was sent early.
 func (u *FileUpload) uploadWhole(ctx context.Context) (Info, string, error) {
-	f, err := os.Open(u.path)
+	return UploadHashed(ctx, u.store, u.key, u.path, u.opts)
+}
+
+// UploadHashed is [Upload] that also returns the SHA-256 of what it stored (hex).
+func UploadHashed(ctx context.Context, s Store, key, path string, opts PutOptions) (Info, string, error) {
+	f, err := os.Open(path)
 	if err != nil {
-		return Info{}, "", fmt.Errorf("blob: upload %s: %w", u.key, err)
+		return Info{}, "", fmt.Errorf("blob: upload %s: %w", key, err)
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return Info{}, "", fmt.Errorf("blob: upload %s: %w", u.key, err)
+		return Info{}, "", fmt.Errorf("blob: upload %s: %w", key, err)
 	}
 	h := sha256.New()
-	info, err := u.store.Put(ctx, u.key, io.TeeReader(f, h), fi.Size(), u.opts)
+	info, err := s.Put(ctx, key, io.TeeReader(f, h), fi.Size(), opts)
 	if err != nil {
 		return Info{}, "", err
 	}
