@@ -75,7 +75,7 @@ func TestDockerfileStages(t *testing.T) {
 			mounts[m.Target] = true
 		}
 	}
-	for _, dir := range []string{"/go/pkg/mod", "/root/.cache/go-build"} {
+	for _, dir := range []string{"/go/pkg/mod", "/go/cache/build"} {
 		if !mounts[dir] {
 			t.Errorf("the go build RUN has no --mount=type=cache,target=%s (cache mounts: %v)", dir, mounts)
 		}
