@@ -73,15 +73,9 @@ func (a *Analyzer) Analyze(ctx context.Context, req Request) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	job, err := a.runner.NewJob()
-	if err != nil {
-		return Result{}, err
-	}
-	defer job.Close()
-	if err := funcmain.FetchInput(ctx, a.blobs, req.Input.Key, job, a.limits.MaxInputBytes); err != nil {
-		return Result{}, err
-	}
-	return run(ctx, a.runner, job, p, a.limits, BlobOutput(a.blobs, req.OutputPrefix))
+	return funcmain.WithInput(ctx, a.runner, a.blobs, req.Input.Key, a.limits.MaxInputBytes, func(job *ffmpeg.Job) (Result, error) {
+		return run(ctx, a.runner, job, p, a.limits, BlobOutput(a.blobs, req.OutputPrefix))
+	})
 }
 
 // File analyses the input of job, already in its folder, as opts ask. The

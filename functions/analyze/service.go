@@ -37,7 +37,7 @@ func Spec(version string) funcmain.Spec {
 			return Endpoints(New(d.Runner, d.Blobs, limits)), nil
 		},
 		Run: func(ctx context.Context, runner *ffmpeg.Runner, job *ffmpeg.Job, options json.RawMessage, outDir string) (any, error) {
-			opts, err := decodeOptions(options)
+			opts, err := funcmain.DecodeOptions[Options](options)
 			if err != nil {
 				return nil, err
 			}
@@ -58,11 +58,4 @@ func Endpoints(a *Analyzer) []endpoint.Endpoint {
 		Handler:     endpoint.JSON(a.Analyze),
 		Timeout:     30 * time.Minute,
 	}}
-}
-
-func decodeOptions(raw json.RawMessage) (Options, error) {
-	if len(raw) == 0 {
-		return Options{}, nil
-	}
-	return endpoint.Decode[Options](raw)
 }

@@ -37,15 +37,9 @@ func New(runner *ffmpeg.Runner, blobs blob.Store, maxInput int64) *Measurer {
 
 // Measure fetches the request's object into a private job folder and measures it.
 func (m *Measurer) Measure(ctx context.Context, req Request) (Result, error) {
-	job, err := m.runner.NewJob()
-	if err != nil {
-		return Result{}, err
-	}
-	defer job.Close()
-	if err := funcmain.FetchInput(ctx, m.blobs, req.Input.Key, job, m.maxInput); err != nil {
-		return Result{}, err
-	}
-	return File(ctx, m.runner, job, req.Options)
+	return funcmain.WithInput(ctx, m.runner, m.blobs, req.Input.Key, m.maxInput, func(job *ffmpeg.Job) (Result, error) {
+		return File(ctx, m.runner, job, req.Options)
+	})
 }
 
 // File measures the input of job, already in its folder: ffprobe gives its sample

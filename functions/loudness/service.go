@@ -36,7 +36,7 @@ func Spec(version string) funcmain.Spec {
 			return Endpoints(New(d.Runner, d.Blobs, maxInput)), nil
 		},
 		Run: func(ctx context.Context, runner *ffmpeg.Runner, job *ffmpeg.Job, options json.RawMessage, _ string) (any, error) {
-			opts, err := decodeOptions(options)
+			opts, err := funcmain.DecodeOptions[Options](options)
 			if err != nil {
 				return nil, err
 			}
@@ -53,12 +53,4 @@ func Endpoints(m *Measurer) []endpoint.Endpoint {
 		Handler:     endpoint.JSON(m.Measure),
 		Timeout:     30 * time.Minute,
 	}}
-}
-
-// decodeOptions decodes and checks --options of a local run.
-func decodeOptions(raw json.RawMessage) (Options, error) {
-	if len(raw) == 0 {
-		return Options{}, nil
-	}
-	return endpoint.Decode[Options](raw)
 }

@@ -44,15 +44,9 @@ func New(runner *ffmpeg.Runner, blobs blob.Store, maxInput int64) *Prober {
 
 // Probe fetches the request's object into a private job folder and describes it.
 func (p *Prober) Probe(ctx context.Context, req Request) (Result, error) {
-	job, err := p.runner.NewJob()
-	if err != nil {
-		return Result{}, err
-	}
-	defer job.Close()
-	if err := funcmain.FetchInput(ctx, p.blobs, req.Input.Key, job, p.maxInput); err != nil {
-		return Result{}, err
-	}
-	return File(ctx, p.runner, job, req.Options)
+	return funcmain.WithInput(ctx, p.runner, p.blobs, req.Input.Key, p.maxInput, func(job *ffmpeg.Job) (Result, error) {
+		return File(ctx, p.runner, job, req.Options)
+	})
 }
 
 // File describes the input of job, already in its folder.

@@ -33,7 +33,7 @@ func Spec(version string) funcmain.Spec {
 			return Endpoints(New(d.Runner, d.Blobs, maxInput)), nil
 		},
 		Run: func(ctx context.Context, runner *ffmpeg.Runner, job *ffmpeg.Job, options json.RawMessage, _ string) (any, error) {
-			opts, err := decodeOptions(options)
+			opts, err := funcmain.DecodeOptions[Options](options)
 			if err != nil {
 				return nil, err
 			}
@@ -50,11 +50,4 @@ func Endpoints(p *Prober) []endpoint.Endpoint {
 		Handler:     endpoint.JSON(p.Probe),
 		Timeout:     30 * time.Minute,
 	}}
-}
-
-func decodeOptions(raw json.RawMessage) (Options, error) {
-	if len(raw) == 0 {
-		return Options{}, nil
-	}
-	return endpoint.Decode[Options](raw)
 }

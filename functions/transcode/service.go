@@ -63,10 +63,7 @@ func Endpoints(t *Transcoder, timeout time.Duration) []endpoint.Endpoint {
 }
 
 func decodeOptions(raw json.RawMessage) (Options, error) {
-	if len(raw) == 0 {
-		return Options{}, nil
-	}
-	opts, err := endpoint.Decode[Options](raw)
+	opts, err := funcmain.DecodeOptions[Options](raw)
 	if err != nil {
 		var fe *fault.Error
 		if errors.As(err, &fe) {

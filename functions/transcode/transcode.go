@@ -70,21 +70,21 @@ func (t *Transcoder) Transcode(ctx context.Context, req Request) (Result, error)
 	if err != nil {
 		return Result{}, fault.Errorf(fault.Invalid, "options.%s", fault.Message(err))
 	}
-	job, err := t.runner.NewJob()
-	if err != nil {
-		return Result{}, err
-	}
-	defer job.Close()
-	if err := funcmain.FetchInput(ctx, t.blobs, req.Input.Key, job, t.maxInput); err != nil {
-		return Result{}, err
-	}
 	early := func(ctx context.Context, r rendition, path string) *blob.FileUpload {
 		return blob.StartFileUpload(ctx, t.blobs, req.OutputPrefix+r.file, path,
 			blob.PutOptions{ContentType: r.info.contentType}, 0)
 	}
-	return run(ctx, t.runner, job, targets, early, func(ctx context.Context, r rendered) (Output, error) {
+	return funcmain.WithInput(ctx, t.runner, t.blobs, req.Input.Key, t.maxInput, func(job *ffmpeg.Job) (Result, error) {
+		return run(ctx, t.runner, job, targets, early, t.store(req.OutputPrefix))
+	})
+}
+
+// store returns the function that stores a rendition under prefix: it
+// completes the upload that began with the encode, or uploads the file now.
+func (t *Transcoder) store(prefix string) func(context.Context, rendered) (Output, error) {
+	return func(ctx context.Context, r rendered) (Output, error) {
 		out := r.out
-		out.Key = req.OutputPrefix + r.out.File
+		out.Key = prefix + r.out.File
 		var info blob.Info
 		var sum string
 		var early int64
@@ -107,7 +107,7 @@ func (t *Transcoder) Transcode(ctx context.Context, req Request) (Result, error)
 		}
 		out.SHA256 = sum
 		return out, nil
-	})
+	}
 }
 
 // File renders opts's targets of the input in job, already in its folder, into
