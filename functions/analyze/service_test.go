@@ -14,18 +14,14 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/phantomchain/phantomchain/functions/analyze"
 	"github.com/phantomchain/phantomchain/platform/blob"
-	"github.com/phantomchain/phantomchain/platform/blob/fileblob"
 	"github.com/phantomchain/phantomchain/platform/contract"
 	"github.com/phantomchain/phantomchain/platform/endpoint"
 	"github.com/phantomchain/phantomchain/platform/fault"
 	"github.com/phantomchain/phantomchain/platform/ffmpeg"
-	"github.com/phantomchain/phantomchain/platform/logging"
-	"github.com/phantomchain/phantomchain/platform/natstest"
-	"github.com/phantomchain/phantomchain/platform/testenv"
+	"github.com/phantomchain/phantomchain/platform/functest"
 )
 
 const rate = 44100
@@ -40,22 +36,10 @@ type testBundle struct {
 // local-folder blob store and the real ffmpeg.
 func setup(t *testing.T) *testBundle {
 	t.Helper()
-	testenv.Tool(t, "ffmpeg")
-	nc := natstest.Connect(t, natstest.Server(t))
-	blobs, err := fileblob.New(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	runner, err := ffmpeg.New(ffmpeg.Config{WorkDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := endpoint.Start(nc, endpoint.Config{Name: "analyze", Version: "0.0.1",
-		Endpoints: analyze.Endpoints(analyze.New(runner, blobs, analyze.Limits{}))}, logging.Test(t), prometheus.NewRegistry())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Shutdown(context.Background()) })
+	blobs := functest.FileStore(t)
+	nc := functest.Serve(t, "analyze", func(runner *ffmpeg.Runner) []endpoint.Endpoint {
+		return analyze.Endpoints(analyze.New(runner, blobs, analyze.Limits{}))
+	})
 	return &testBundle{nc: nc, blobs: blobs, dir: t.TempDir()}
 }
 
@@ -67,9 +51,7 @@ func (b *testBundle) putSamples(t *testing.T, key string, samples []float32) {
 
 func (b *testBundle) putFile(t *testing.T, key, path string) {
 	t.Helper()
-	if _, err := blob.Upload(context.Background(), b.blobs, key, path, blob.PutOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	functest.Put(t, b.blobs, key, path)
 }
 
 // analyze calls the function on the object key, with the waveform files going under

@@ -13,17 +13,13 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/phantomchain/phantomchain/functions/loudness"
 	"github.com/phantomchain/phantomchain/platform/blob"
-	"github.com/phantomchain/phantomchain/platform/blob/fileblob"
 	"github.com/phantomchain/phantomchain/platform/contract"
 	"github.com/phantomchain/phantomchain/platform/endpoint"
 	"github.com/phantomchain/phantomchain/platform/ffmpeg"
-	"github.com/phantomchain/phantomchain/platform/logging"
-	"github.com/phantomchain/phantomchain/platform/natstest"
-	"github.com/phantomchain/phantomchain/platform/testenv"
+	"github.com/phantomchain/phantomchain/platform/functest"
 )
 
 type testBundle struct {
@@ -36,31 +32,17 @@ type testBundle struct {
 // local-folder blob store and the real ffmpeg.
 func setup(t *testing.T) *testBundle {
 	t.Helper()
-	testenv.Tool(t, "ffmpeg")
-	nc := natstest.Connect(t, natstest.Server(t))
-	blobs, err := fileblob.New(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	runner, err := ffmpeg.New(ffmpeg.Config{WorkDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := endpoint.Start(nc, endpoint.Config{Name: "loudness", Version: "0.0.1",
-		Endpoints: loudness.Endpoints(loudness.New(runner, blobs, 64<<20))}, logging.Test(t), prometheus.NewRegistry())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Shutdown(context.Background()) })
+	blobs := functest.FileStore(t)
+	nc := functest.Serve(t, "loudness", func(runner *ffmpeg.Runner) []endpoint.Endpoint {
+		return loudness.Endpoints(loudness.New(runner, blobs, 64<<20))
+	})
 	return &testBundle{nc: nc, blobs: blobs, dir: t.TempDir()}
 }
 
 // put stores the file at path under key.
 func (b *testBundle) put(t *testing.T, key, path string) {
 	t.Helper()
-	if _, err := blob.Upload(context.Background(), b.blobs, key, path, blob.PutOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	functest.Put(t, b.blobs, key, path)
 }
 
 // synth makes an audio file with ffmpeg's lavfi sources.

@@ -10,18 +10,14 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/phantomchain/phantomchain/functions/probe"
 	"github.com/phantomchain/phantomchain/platform/blob"
-	"github.com/phantomchain/phantomchain/platform/blob/fileblob"
 	"github.com/phantomchain/phantomchain/platform/contract"
 	"github.com/phantomchain/phantomchain/platform/endpoint"
 	"github.com/phantomchain/phantomchain/platform/fault"
 	"github.com/phantomchain/phantomchain/platform/ffmpeg"
-	"github.com/phantomchain/phantomchain/platform/logging"
-	"github.com/phantomchain/phantomchain/platform/natstest"
-	"github.com/phantomchain/phantomchain/platform/testenv"
+	"github.com/phantomchain/phantomchain/platform/functest"
 )
 
 type testBundle struct {
@@ -34,31 +30,17 @@ type testBundle struct {
 // blob store and the real ffmpeg.
 func setup(t *testing.T) *testBundle {
 	t.Helper()
-	testenv.Tool(t, "ffmpeg")
-	nc := natstest.Connect(t, natstest.Server(t))
-	blobs, err := fileblob.New(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	runner, err := ffmpeg.New(ffmpeg.Config{WorkDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := endpoint.Start(nc, endpoint.Config{Name: "probe", Version: "0.0.1",
-		Endpoints: probe.Endpoints(probe.New(runner, blobs, 64<<20))}, logging.Test(t), prometheus.NewRegistry())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Shutdown(context.Background()) })
+	blobs := functest.FileStore(t)
+	nc := functest.Serve(t, "probe", func(runner *ffmpeg.Runner) []endpoint.Endpoint {
+		return probe.Endpoints(probe.New(runner, blobs, 64<<20))
+	})
 	return &testBundle{nc: nc, blobs: blobs, dir: t.TempDir()}
 }
 
 // put stores a file under key.
 func (b *testBundle) put(t *testing.T, key, path string) {
 	t.Helper()
-	if _, err := blob.Upload(context.Background(), b.blobs, key, path, blob.PutOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	functest.Put(t, b.blobs, key, path)
 }
 
 // synth makes an audio file with ffmpeg's lavfi sources.

@@ -17,13 +17,11 @@ import (
 
 	"github.com/phantomchain/phantomchain/functions/transcode"
 	"github.com/phantomchain/phantomchain/platform/blob"
-	"github.com/phantomchain/phantomchain/platform/blob/fileblob"
 	"github.com/phantomchain/phantomchain/platform/blob/s3blob"
 	"github.com/phantomchain/phantomchain/platform/contract"
 	"github.com/phantomchain/phantomchain/platform/endpoint"
 	"github.com/phantomchain/phantomchain/platform/ffmpeg"
-	"github.com/phantomchain/phantomchain/platform/logging"
-	"github.com/phantomchain/phantomchain/platform/natstest"
+	"github.com/phantomchain/phantomchain/platform/functest"
 	"github.com/phantomchain/phantomchain/platform/testenv"
 )
 
@@ -47,34 +45,19 @@ const (
 // chosen blob store and the real ffmpeg.
 func setup(t *testing.T, kind storeKind) *testBundle {
 	t.Helper()
-	testenv.Tool(t, "ffmpeg")
-	testenv.Tool(t, "ffprobe")
-	var blobs blob.Store
-	var err error
-	switch kind {
-	case s3Store:
+	var blobs blob.Store = functest.FileStore(t)
+	if kind == s3Store {
 		s3 := testenv.S3Server(t)
-		blobs, err = s3blob.New(context.Background(), s3blob.Config{Endpoint: s3.Endpoint, AccessKey: s3.AccessKey,
-			SecretKey: s3.SecretKey, UseSSL: s3.UseSSL, Bucket: "phantom-transcode-test", CreateBucket: true})
-	default:
-		blobs, err = fileblob.New(t.TempDir())
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	nc := natstest.Connect(t, natstest.Server(t))
-	runner, err := ffmpeg.New(ffmpeg.Config{WorkDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
+		var err error
+		if blobs, err = s3blob.New(context.Background(), s3blob.Config{Endpoint: s3.Endpoint, AccessKey: s3.AccessKey,
+			SecretKey: s3.SecretKey, UseSSL: s3.UseSSL, Bucket: "phantom-transcode-test", CreateBucket: true}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	reg := prometheus.NewRegistry()
-	s, err := endpoint.Start(nc, endpoint.Config{Name: "transcode", Version: "0.0.1",
-		Endpoints: transcode.Endpoints(transcode.New(runner, blobs, 1<<30, reg), 10*time.Minute)},
-		logging.Test(t), prometheus.NewRegistry())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Shutdown(context.Background()) })
+	nc := functest.Serve(t, "transcode", func(runner *ffmpeg.Runner) []endpoint.Endpoint {
+		return transcode.Endpoints(transcode.New(runner, blobs, 1<<30, reg), 10*time.Minute)
+	})
 	prefix := "test/" + strconv.FormatInt(time.Now().UnixNano(), 36) + "/"
 	t.Cleanup(func() {
 		ctx := context.Background()
@@ -93,9 +76,7 @@ func setup(t *testing.T, kind storeKind) *testBundle {
 func (b *testBundle) put(t *testing.T, name, path string) string {
 	t.Helper()
 	key := b.prefix + "in/" + name
-	if _, err := blob.Upload(context.Background(), b.blobs, key, path, blob.PutOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	functest.Put(t, b.blobs, key, path)
 	return key
 }
 
